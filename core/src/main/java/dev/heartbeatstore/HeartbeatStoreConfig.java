@@ -1,0 +1,478 @@
+package dev.heartbeatstore;
+
+import dev.heartbeatstore.spi.Secrets;
+import io.opentelemetry.api.OpenTelemetry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of a {@link HeartbeatStore}, validated once and immutable.
+ *
+ * <p>Built from the environment ({@link #fromEnvironment(Map)}, the variables of the SPEC's §3) or
+ * programmatically ({@link #builder()}); {@link HeartbeatStores#open(HeartbeatStoreConfig)} opens it.
+ * Every bad or missing value is a {@link ConfigurationException} naming the variable, what was wrong
+ * and what is accepted. {@link #toString()} never shows a password or token.
+ */
+public final class HeartbeatStoreConfig {
+
+  public static final String BACKEND = "HEARTBEAT_DB_BACKEND";
+  public static final String DATABASE_URL = "DATABASE_URL";
+  public static final String TURSO_DATABASE_URL = "TURSO_DATABASE_URL";
+  public static final String TURSO_AUTH_TOKEN = "TURSO_AUTH_TOKEN";
+  public static final String HEDGING_PRIMARY = "HEARTBEAT_HEDGING_PRIMARY";
+  public static final String HEDGING_MODE = "HEARTBEAT_HEDGING_MODE";
+  public static final String HEDGING_SECONDARY_TIMEOUT = "HEARTBEAT_HEDGING_SECONDARY_TIMEOUT";
+  public static final String HEDGING_QUEUE_SIZE = "HEARTBEAT_HEDGING_QUEUE_SIZE";
+  public static final String HEDGING_VERIFY_READS = "HEARTBEAT_HEDGING_VERIFY_READS";
+  public static final String TIMEOUT = "HEARTBEAT_DB_TIMEOUT";
+  public static final String MIGRATE = "HEARTBEAT_DB_MIGRATE";
+  public static final String POOL_SIZE = "HEARTBEAT_DB_POOL_SIZE";
+
+  public static final String POSTGRES = "postgres";
+  public static final String TURSO = "turso";
+  public static final String HEDGING = "hedging";
+  private static final String LIBSQL_ALIAS = "libsql";
+
+  /** The accepted values of {@value #BACKEND}, in the order error messages list them. */
+  public static final Set<String> BACKEND_VALUES = Set.of(POSTGRES, TURSO, LIBSQL_ALIAS, HEDGING);
+
+  /** How the hedging backend writes its secondary. */
+  public enum HedgingMode {
+    /** In the caller's thread, after the primary. */
+    SYNC,
+    /** Through a bounded queue served in the background. */
+    ASYNC
+  }
+
+  private final String backend;
+  private final String databaseUrl;
+  private final String tursoDatabaseUrl;
+  private final String tursoAuthToken;
+  private final String hedgingPrimary;
+  private final HedgingMode hedgingMode;
+  private final Duration hedgingSecondaryTimeout;
+  private final int hedgingQueueSize;
+  private final double hedgingVerifyReads;
+  private final Duration timeout;
+  private final boolean migrate;
+  private final int poolSize;
+  private final OpenTelemetry openTelemetry;
+  private final Clock clock;
+
+  private HeartbeatStoreConfig(Builder b) {
+    this.backend = b.backend;
+    this.databaseUrl = b.databaseUrl;
+    this.tursoDatabaseUrl = b.tursoDatabaseUrl;
+    this.tursoAuthToken = b.tursoAuthToken;
+    this.hedgingPrimary = b.hedgingPrimary;
+    this.hedgingMode = b.hedgingMode;
+    this.hedgingSecondaryTimeout = b.hedgingSecondaryTimeout;
+    this.hedgingQueueSize = b.hedgingQueueSize;
+    this.hedgingVerifyReads = b.hedgingVerifyReads;
+    this.timeout = b.timeout;
+    this.migrate = b.migrate;
+    this.poolSize = b.poolSize;
+    this.openTelemetry = b.openTelemetry;
+    this.clock = b.clock;
+  }
+
+  /**
+   * Parses the SPEC §3 variables from {@code env}. Unset or blank variables take their defaults.
+   * The OpenTelemetry instance is {@link OpenTelemetry#noop()} until set with {@link #toBuilder()}.
+   *
+   * @throws ConfigurationException naming the first bad or missing variable
+   */
+  public static HeartbeatStoreConfig fromEnvironment(Map<String, String> env) {
+    return builderFromEnvironment(env).build();
+  }
+
+  /** A builder preset from {@code env}, to override some settings in code before {@link Builder#build()}. */
+  public static Builder builderFromEnvironment(Map<String, String> env) {
+    Objects.requireNonNull(env, "env");
+    Builder b = builder();
+    String v;
+    if ((v = get(env, BACKEND)) != null) {
+      b.backend(v);
+    }
+    if ((v = get(env, DATABASE_URL)) != null) {
+      b.databaseUrl(v);
+    }
+    if ((v = get(env, TURSO_DATABASE_URL)) != null) {
+      b.tursoDatabaseUrl(v);
+    }
+    if ((v = get(env, TURSO_AUTH_TOKEN)) != null) {
+      b.tursoAuthToken(v);
+    }
+    if ((v = get(env, HEDGING_PRIMARY)) != null) {
+      b.hedgingPrimary(v);
+    }
+    if ((v = get(env, HEDGING_MODE)) != null) {
+      b.hedgingMode(parseMode(v));
+    }
+    if ((v = get(env, HEDGING_SECONDARY_TIMEOUT)) != null) {
+      b.hedgingSecondaryTimeout(parseDuration(HEDGING_SECONDARY_TIMEOUT, v));
+    }
+    if ((v = get(env, HEDGING_QUEUE_SIZE)) != null) {
+      b.hedgingQueueSize(parseInt(HEDGING_QUEUE_SIZE, v));
+    }
+    if ((v = get(env, HEDGING_VERIFY_READS)) != null) {
+      b.hedgingVerifyReads(parseFraction(HEDGING_VERIFY_READS, v));
+    }
+    if ((v = get(env, TIMEOUT)) != null) {
+      b.timeout(parseDuration(TIMEOUT, v));
+    }
+    if ((v = get(env, MIGRATE)) != null) {
+      b.migrate(parseBoolean(MIGRATE, v));
+    }
+    if ((v = get(env, POOL_SIZE)) != null) {
+      b.poolSize(parseInt(POOL_SIZE, v));
+    }
+    return b;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.backend = backend;
+    b.databaseUrl = databaseUrl;
+    b.tursoDatabaseUrl = tursoDatabaseUrl;
+    b.tursoAuthToken = tursoAuthToken;
+    b.hedgingPrimary = hedgingPrimary;
+    b.hedgingMode = hedgingMode;
+    b.hedgingSecondaryTimeout = hedgingSecondaryTimeout;
+    b.hedgingQueueSize = hedgingQueueSize;
+    b.hedgingVerifyReads = hedgingVerifyReads;
+    b.timeout = timeout;
+    b.migrate = migrate;
+    b.poolSize = poolSize;
+    b.openTelemetry = openTelemetry;
+    b.clock = clock;
+    return b;
+  }
+
+  /** {@code "postgres"}, {@code "turso"} or {@code "hedging"} (the alias {@code libsql} reads as {@code turso}). */
+  public String backend() {
+    return backend;
+  }
+
+  /** PostgreSQL URL, {@code postgres://…} or {@code jdbc:postgresql://…}; null when not set. Contains secrets. */
+  public String databaseUrl() {
+    return databaseUrl;
+  }
+
+  /** libSQL URL ({@code libsql://}, {@code https://}, {@code http://} or {@code file:}); null when not set. */
+  public String tursoDatabaseUrl() {
+    return tursoDatabaseUrl;
+  }
+
+  /** Bearer token for remote libSQL; null when not set. A secret: never log it. */
+  public String tursoAuthToken() {
+    return tursoAuthToken;
+  }
+
+  /** Which side of the hedging backend is the source of truth: {@code "postgres"} or {@code "turso"}. */
+  public String hedgingPrimary() {
+    return hedgingPrimary;
+  }
+
+  /** The other side of the hedging backend. */
+  public String hedgingSecondary() {
+    return POSTGRES.equals(hedgingPrimary) ? TURSO : POSTGRES;
+  }
+
+  public HedgingMode hedgingMode() {
+    return hedgingMode;
+  }
+
+  public Duration hedgingSecondaryTimeout() {
+    return hedgingSecondaryTimeout;
+  }
+
+  public int hedgingQueueSize() {
+    return hedgingQueueSize;
+  }
+
+  public double hedgingVerifyReads() {
+    return hedgingVerifyReads;
+  }
+
+  /** The deadline of every operation. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** True: create or upgrade the schema at start; false: only check it. */
+  public boolean migrate() {
+    return migrate;
+  }
+
+  /** Maximum connections (PostgreSQL) or concurrent streams (libSQL). */
+  public int poolSize() {
+    return poolSize;
+  }
+
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  /** The clock behind {@code updatedAt = now}. */
+  public Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public String toString() {
+    return "HeartbeatStoreConfig{backend=" + backend
+        + ", databaseUrl=" + Secrets.redactUrl(databaseUrl)
+        + ", tursoDatabaseUrl=" + Secrets.redactUrl(tursoDatabaseUrl)
+        + ", tursoAuthToken=" + (tursoAuthToken == null ? "none" : "***")
+        + ", hedgingPrimary=" + hedgingPrimary
+        + ", hedgingMode=" + hedgingMode.name().toLowerCase(Locale.ROOT)
+        + ", hedgingSecondaryTimeout=" + hedgingSecondaryTimeout
+        + ", hedgingQueueSize=" + hedgingQueueSize
+        + ", hedgingVerifyReads=" + hedgingVerifyReads
+        + ", timeout=" + timeout
+        + ", migrate=" + migrate
+        + ", poolSize=" + poolSize
+        + '}';
+  }
+
+  /** Programmatic configuration; {@link #build()} validates everything at once. */
+  public static final class Builder {
+    private String backend = POSTGRES;
+    private String databaseUrl;
+    private String tursoDatabaseUrl;
+    private String tursoAuthToken;
+    private String hedgingPrimary = POSTGRES;
+    private HedgingMode hedgingMode = HedgingMode.SYNC;
+    private Duration hedgingSecondaryTimeout = Duration.ofSeconds(1);
+    private int hedgingQueueSize = 10_000;
+    private double hedgingVerifyReads = 0;
+    private Duration timeout = Duration.ofSeconds(5);
+    private boolean migrate = true;
+    private int poolSize = 10;
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** {@code postgres}, {@code turso} (alias {@code libsql}) or {@code hedging}; case-insensitive. */
+    public Builder backend(String backend) {
+      this.backend = normalizeBackend(BACKEND, backend, BACKEND_VALUES);
+      return this;
+    }
+
+    public Builder databaseUrl(String databaseUrl) {
+      this.databaseUrl = blankToNull(databaseUrl);
+      return this;
+    }
+
+    public Builder tursoDatabaseUrl(String tursoDatabaseUrl) {
+      this.tursoDatabaseUrl = blankToNull(tursoDatabaseUrl);
+      return this;
+    }
+
+    public Builder tursoAuthToken(String tursoAuthToken) {
+      this.tursoAuthToken = blankToNull(tursoAuthToken);
+      return this;
+    }
+
+    /** {@code postgres} or {@code turso} (alias {@code libsql}). */
+    public Builder hedgingPrimary(String primary) {
+      this.hedgingPrimary = normalizeBackend(HEDGING_PRIMARY, primary, Set.of(POSTGRES, TURSO, LIBSQL_ALIAS));
+      return this;
+    }
+
+    public Builder hedgingMode(HedgingMode mode) {
+      this.hedgingMode = Objects.requireNonNull(mode, "hedgingMode");
+      return this;
+    }
+
+    public Builder hedgingSecondaryTimeout(Duration timeout) {
+      this.hedgingSecondaryTimeout = positive(HEDGING_SECONDARY_TIMEOUT, timeout);
+      return this;
+    }
+
+    public Builder hedgingQueueSize(int size) {
+      this.hedgingQueueSize = atLeast(HEDGING_QUEUE_SIZE, size, 1);
+      return this;
+    }
+
+    public Builder hedgingVerifyReads(double fraction) {
+      if (!(fraction >= 0 && fraction <= 1)) {
+        throw new ConfigurationException(HEDGING_VERIFY_READS + " must be a fraction from 0 to 1 (e.g. 0.05), was " + fraction);
+      }
+      this.hedgingVerifyReads = fraction;
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(TIMEOUT, timeout);
+      return this;
+    }
+
+    public Builder migrate(boolean migrate) {
+      this.migrate = migrate;
+      return this;
+    }
+
+    public Builder poolSize(int poolSize) {
+      this.poolSize = atLeast(POOL_SIZE, poolSize, 1);
+      return this;
+    }
+
+    /** Where metrics go; {@link HeartbeatStores#fromEnvironment()} uses {@code GlobalOpenTelemetry}. */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Checks that the chosen backend has what it needs.
+     *
+     * @throws ConfigurationException naming the missing variable
+     */
+    public HeartbeatStoreConfig build() {
+      boolean needsPostgres = POSTGRES.equals(backend) || HEDGING.equals(backend);
+      boolean needsTurso = TURSO.equals(backend) || HEDGING.equals(backend);
+      if (needsPostgres && databaseUrl == null) {
+        throw new ConfigurationException(DATABASE_URL + " is not set; " + BACKEND + "=" + backend
+            + " needs it, e.g. postgres://user:password@localhost:5432/app or jdbc:postgresql://localhost:5432/app");
+      }
+      if (needsTurso && tursoDatabaseUrl == null) {
+        throw new ConfigurationException(TURSO_DATABASE_URL + " is not set; " + BACKEND + "=" + backend
+            + " needs it, e.g. libsql://my-db.turso.io, http://127.0.0.1:8080 or file:heartbeats.db");
+      }
+      return new HeartbeatStoreConfig(this);
+    }
+  }
+
+  // ---- parsing, shared by the builder and the environment ----
+
+  private static String get(Map<String, String> env, String name) {
+    return blankToNull(env.get(name));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static String normalizeBackend(String variable, String value, Set<String> accepted) {
+    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    if (!accepted.contains(v)) {
+      throw new ConfigurationException(variable + " must be one of " + listed(accepted) + ", was '" + value + "'");
+    }
+    return LIBSQL_ALIAS.equals(v) ? TURSO : v;
+  }
+
+  private static String listed(Set<String> accepted) {
+    // Fixed order, so messages are stable and read well.
+    StringBuilder sb = new StringBuilder();
+    for (String name : new String[] {POSTGRES, TURSO, LIBSQL_ALIAS, HEDGING}) {
+      if (accepted.contains(name)) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(name);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static HedgingMode parseMode(String value) {
+    switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "sync":
+        return HedgingMode.SYNC;
+      case "async":
+        return HedgingMode.ASYNC;
+      default:
+        throw new ConfigurationException(HEDGING_MODE + " must be sync or async, was '" + value + "'");
+    }
+  }
+
+  private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+  /**
+   * Parses {@code 750ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}).
+   *
+   * @throws ConfigurationException naming {@code variable}
+   */
+  static Duration parseDuration(String variable, String value) {
+    String v = value.trim();
+    Duration d;
+    Matcher m = SIMPLE_DURATION.matcher(v.toLowerCase(Locale.ROOT));
+    try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+          case "ms": d = Duration.ofMillis(n); break;
+          case "s": d = Duration.ofSeconds(n); break;
+          case "m": d = Duration.ofMinutes(n); break;
+          default: d = Duration.ofHours(n); break;
+        }
+      } else if (v.startsWith("P") || v.startsWith("p")) {
+        d = Duration.parse(v.toUpperCase(Locale.ROOT));
+      } else {
+        d = null;
+      }
+    } catch (RuntimeException e) {
+      d = null;
+    }
+    if (d == null) {
+      throw new ConfigurationException(variable + " must be a duration such as 750ms, 5s, 2m or PT5S, was '" + value + "'");
+    }
+    return positive(variable, d);
+  }
+
+  private static Duration positive(String variable, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new ConfigurationException(variable + " must be a positive duration such as 750ms, 5s or PT5S, was " + d);
+    }
+    return d;
+  }
+
+  private static int parseInt(String variable, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(variable + " must be a whole number, was '" + value + "'");
+    }
+  }
+
+  private static int atLeast(String variable, int value, int min) {
+    if (value < min) {
+      throw new ConfigurationException(variable + " must be at least " + min + ", was " + value);
+    }
+    return value;
+  }
+
+  private static double parseFraction(String variable, String value) {
+    try {
+      return Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(variable + " must be a fraction from 0 to 1 (e.g. 0.05), was '" + value + "'");
+    }
+  }
+
+  private static boolean parseBoolean(String variable, String value) {
+    switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true": case "1": case "yes": case "on":
+        return true;
+      case "false": case "0": case "no": case "off":
+        return false;
+      default:
+        throw new ConfigurationException(variable + " must be true or false, was '" + value + "'");
+    }
+  }
+}

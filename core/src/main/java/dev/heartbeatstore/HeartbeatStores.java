@@ -1,0 +1,37 @@
+package dev.heartbeatstore;
+
+import dev.heartbeatstore.internal.StoreFactory;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import java.util.Map;
+
+/** Opens a {@link HeartbeatStore} from the environment or from a {@link HeartbeatStoreConfig}. */
+public final class HeartbeatStores {
+
+  private HeartbeatStores() {}
+
+  /** Opens the store the process environment ({@link System#getenv()}) describes. */
+  public static HeartbeatStore fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  /**
+   * Opens the store {@code env} describes (SPEC §3), recording metrics on {@link GlobalOpenTelemetry}.
+   *
+   * @throws ConfigurationException naming the bad or missing variable
+   * @throws StoreUnavailableException when the database cannot be reached at start
+   */
+  public static HeartbeatStore fromEnvironment(Map<String, String> env) {
+    HeartbeatStoreConfig config = HeartbeatStoreConfig.builderFromEnvironment(env)
+        .openTelemetry(GlobalOpenTelemetry.get())
+        .build();
+    return open(config);
+  }
+
+  /** Opens the store {@code config} describes. */
+  public static HeartbeatStore open(HeartbeatStoreConfig config) {
+    if (config == null) {
+      throw new IllegalArgumentException("config must not be null");
+    }
+    return StoreFactory.open(config);
+  }
+}

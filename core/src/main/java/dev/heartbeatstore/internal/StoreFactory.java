@@ -1,0 +1,63 @@
+package dev.heartbeatstore.internal;
+
+import dev.heartbeatstore.ConfigurationException;
+import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.spi.BackendContext;
+import dev.heartbeatstore.spi.BackendProvider;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/** Finds a backend with {@link ServiceLoader}, opens it and wraps it in validation and telemetry. */
+public final class StoreFactory {
+
+  /** Which artifact brings which backend, for the message when it is missing. */
+  private static final Map<String, String> ARTIFACTS = Map.of(
+      HeartbeatStoreConfig.POSTGRES, "dev.heartbeatstore:heartbeat-backend-postgres",
+      HeartbeatStoreConfig.TURSO, "dev.heartbeatstore:heartbeat-backend-libsql",
+      HeartbeatStoreConfig.HEDGING, "dev.heartbeatstore:heartbeat-backend-hedging");
+
+  private StoreFactory() {}
+
+  public static HeartbeatStore open(HeartbeatStoreConfig config) {
+    return open(config, config.backend());
+  }
+
+  static HeartbeatStore open(HeartbeatStoreConfig config, String backendName) {
+    BackendProvider provider = find(backendName);
+    BackendContext context = new BackendContext() {
+      @Override
+      public HeartbeatStoreConfig config() {
+        return config;
+      }
+
+      @Override
+      public HeartbeatStore openBackend(String name) {
+        return open(config, name);
+      }
+    };
+    HeartbeatStore raw = provider.open(context);
+    return new CheckedHeartbeatStore(raw, OperationMetrics.create(config.openTelemetry(), provider.dbSystemName()));
+  }
+
+  static BackendProvider find(String backendName) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader == null) {
+      loader = StoreFactory.class.getClassLoader();
+    }
+    for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, loader)) {
+      if (provider.name().equals(backendName) || provider.aliases().contains(backendName)) {
+        return provider;
+      }
+    }
+    // The context loader may not see the backend in some containers; try ours before giving up.
+    for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, StoreFactory.class.getClassLoader())) {
+      if (provider.name().equals(backendName) || provider.aliases().contains(backendName)) {
+        return provider;
+      }
+    }
+    String artifact = ARTIFACTS.getOrDefault(backendName, "the module that provides it");
+    throw new ConfigurationException(HeartbeatStoreConfig.BACKEND + "=" + backendName
+        + " but that backend is not on the classpath; add the dependency " + artifact);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.heartbeatstore.spi;
+
+import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.HeartbeatStoreConfig;
+import io.opentelemetry.api.OpenTelemetry;
+import java.time.Clock;
+
+/** What a {@link BackendProvider} is given to open its store. */
+public interface BackendContext {
+
+  HeartbeatStoreConfig config();
+
+  default OpenTelemetry openTelemetry() {
+    return config().openTelemetry();
+  }
+
+  /** The clock behind {@code updatedAt = now}. */
+  default Clock clock() {
+    return config().clock();
+  }
+
+  /**
+   * Opens another backend by name through the same SPI, with the same configuration, already
+   * validated and instrumented; for backends that wrap others (hedging). The caller closes it.
+   */
+  HeartbeatStore openBackend(String name);
+}

@@ -1,0 +1,38 @@
+package dev.heartbeatstore.spi;
+
+import dev.heartbeatstore.HeartbeatStore;
+import java.util.Set;
+
+/**
+ * A storage backend, found with {@link java.util.ServiceLoader}: a backend module lists its
+ * implementation in {@code META-INF/services/dev.heartbeatstore.spi.BackendProvider}.
+ *
+ * <p>The store a provider opens does not validate arguments, truncate instants or record metrics:
+ * core wraps it once, the same way for every backend. It does enforce the deadline
+ * ({@code config.timeout()}) and translates its driver's errors into the SPEC's exceptions.
+ */
+public interface BackendProvider {
+
+  /** The value of {@code HEARTBEAT_DB_BACKEND} that selects this backend, e.g. {@code "postgres"}. */
+  String name();
+
+  /**
+   * The {@code db.system.name} that core records on {@code db.client.operation.duration} around this
+   * backend ({@code "postgresql"}, {@code "sqlite"}), or {@code null} for a backend that only wraps
+   * other backends and whose inner stores already record their own.
+   */
+  String dbSystemName();
+
+  /**
+   * Opens the backend: builds its pools and clients, applies or checks the schema.
+   *
+   * @throws dev.heartbeatstore.ConfigurationException when the settings cannot work for this backend
+   * @throws dev.heartbeatstore.StoreUnavailableException when the database cannot be reached
+   */
+  HeartbeatStore open(BackendContext context);
+
+  /** Other names that select this backend, e.g. {@code "libsql"} for {@code "turso"}. */
+  default Set<String> aliases() {
+    return Set.of();
+  }
+}
