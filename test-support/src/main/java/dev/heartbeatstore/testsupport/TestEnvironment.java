@@ -1,0 +1,21 @@
+package dev.heartbeatstore.testsupport;
+
+/** Test settings: a system property wins over the environment variable of the same name. */
+public final class TestEnvironment {
+
+  private TestEnvironment() {}
+
+  /** The value of {@code name}, or null when unset or blank. */
+  public static String get(String name) {
+    String value = System.getProperty(name);
+    if (value == null || value.isBlank()) {
+      value = System.getenv(name);
+    }
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  /** True in CI ({@code CI=true}), where a missing server is a failure and never a skip. */
+  public static boolean isCi() {
+    return "true".equalsIgnoreCase(get("CI"));
+  }
+}

@@ -1,0 +1,79 @@
+package dev.heartbeatstore.testsupport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+
+/**
+ * Finds the real PostgreSQL the tests run against, once per JVM:
+ * {@code TEST_DATABASE_URL} (environment or system property), else a local server at
+ * 127.0.0.1:5432 (user {@code postgres}, database {@code test}, trust auth), else a Testcontainers
+ * container where Docker is available. With {@code CI=true} a missing server fails the test; elsewhere
+ * the test is skipped with a message saying how to provide one.
+ */
+public final class TestPostgres {
+
+  public static final String VARIABLE = "TEST_DATABASE_URL";
+  static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+  private static String url;
+  private static String problem;
+
+  private TestPostgres() {}
+
+  /** A URL in either accepted form ({@code postgres://…} or {@code jdbc:postgresql://…}). */
+  public static synchronized String url() {
+    if (url == null && problem == null) {
+      locate();
+    }
+    if (url == null) {
+      if (TestEnvironment.isCi()) {
+        throw new IllegalStateException(problem);
+      }
+      Assumptions.abort(problem);
+    }
+    return url;
+  }
+
+  private static void locate() {
+    String configured = TestEnvironment.get(VARIABLE);
+    if (configured != null) {
+      url = configured;
+      return;
+    }
+    if (reachable("127.0.0.1", 5432)) {
+      url = LOCAL_URL;
+      return;
+    }
+    if (dockerAvailable()) {
+      PostgreSQLContainer<?> container = new PostgreSQLContainer<>("postgres:16-alpine");
+      container.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "stop-test-postgres"));
+      url = container.getJdbcUrl() + (container.getJdbcUrl().contains("?") ? "&" : "?")
+          + "user=" + container.getUsername() + "&password=" + container.getPassword();
+      return;
+    }
+    problem = "No PostgreSQL for the tests: set " + VARIABLE
+        + " (e.g. postgres://postgres@127.0.0.1:5432/test), start one on 127.0.0.1:5432, or run Docker";
+  }
+
+  static boolean reachable(String host, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean dockerAvailable() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (Throwable e) {
+      return false;
+    }
+  }
+}
