@@ -32,8 +32,8 @@ public final class StoreFactory {
       }
 
       @Override
-      public HeartbeatStore openBackend(String name) {
-        return open(config, name);
+      public HeartbeatStore openBackend(String name, HeartbeatStoreConfig settings) {
+        return open(settings, name);
       }
     };
     HeartbeatStore raw = provider.open(context);

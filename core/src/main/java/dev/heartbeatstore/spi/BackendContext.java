@@ -23,5 +23,13 @@ public interface BackendContext {
    * Opens another backend by name through the same SPI, with the same configuration, already
    * validated and instrumented; for backends that wrap others (hedging). The caller closes it.
    */
-  HeartbeatStore openBackend(String name);
+  default HeartbeatStore openBackend(String name) {
+    return openBackend(name, config());
+  }
+
+  /**
+   * Like {@link #openBackend(String)} with different settings, e.g. a shorter deadline for a
+   * hedging secondary.
+   */
+  HeartbeatStore openBackend(String name, HeartbeatStoreConfig config);
 }
