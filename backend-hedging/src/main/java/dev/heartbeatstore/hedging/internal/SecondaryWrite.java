@@ -1,0 +1,14 @@
+package dev.heartbeatstore.hedging.internal;
+
+import dev.heartbeatstore.HeartbeatStore;
+import java.util.function.Consumer;
+
+/**
+ * One write the primary accepted, to repeat on the secondary.
+ *
+ * @param operation  metric and log name, e.g. {@code heartbeats.store}
+ * @param routingKey writes with the same key are applied in the order they were accepted (the user id)
+ * @param key        what the write is about, for logs (ids, never secrets)
+ * @param action     the write itself
+ */
+record SecondaryWrite(String operation, String routingKey, String key, Consumer<HeartbeatStore> action) {}

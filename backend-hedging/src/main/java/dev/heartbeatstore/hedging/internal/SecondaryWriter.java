@@ -1,0 +1,88 @@
+package dev.heartbeatstore.hedging.internal;
+
+import dev.heartbeatstore.DuplicateRecordException;
+import dev.heartbeatstore.HeartbeatStore;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@link SecondaryWrite}s to the secondary and turns every failure into a log line and a
+ * count, never an exception. {@link Sync} runs them in the caller's thread; {@link AsyncWriter}
+ * queues them.
+ */
+abstract class SecondaryWriter implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SecondaryWriter.class);
+  private static final long WARN_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
+
+  protected final Secondary secondary;
+  protected final HedgingMetrics metrics;
+  private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+  private final AtomicInteger suppressedWarnings = new AtomicInteger();
+
+  SecondaryWriter(Secondary secondary, HedgingMetrics metrics) {
+    this.secondary = secondary;
+    this.metrics = metrics;
+  }
+
+  /** Hands a write over; never throws, never blocks on a full queue. */
+  abstract void submit(SecondaryWrite write);
+
+  /** Writes accepted but not yet applied. */
+  abstract int pending();
+
+  /** Applies one write now, in the calling thread. */
+  final void apply(SecondaryWrite write) {
+    HeartbeatStore store = secondary.current();
+    if (store == null) {
+      failed(write, HedgingMetrics.SECONDARY_UNAVAILABLE, "the secondary is not open");
+      return;
+    }
+    try {
+      write.action().accept(store);
+    } catch (DuplicateRecordException e) {
+      // The secondary already has it (a replay, a backfill, or an earlier try that did land): not a failure.
+      log.debug("hedging: secondary {} already had {} {}", secondary.name(), write.operation(), write.key());
+    } catch (RuntimeException e) {
+      failed(write, HedgingMetrics.errorType(e), e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  final void failed(SecondaryWrite write, String errorType, String why) {
+    metrics.writeFailed(write.operation(), errorType, 1);
+    // One WARN a second at most: a secondary that is down must not flood the service's logs.
+    long now = System.nanoTime();
+    long last = lastWarnNanos.get();
+    if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
+      int suppressed = suppressedWarnings.getAndSet(0);
+      log.warn("hedging: secondary {} missed {} {} ({}){}", secondary.name(), write.operation(), write.key(), why,
+          suppressed == 0 ? "" : "; " + suppressed + " more secondary failures in the last second");
+    } else {
+      suppressedWarnings.incrementAndGet();
+      log.debug("hedging: secondary {} missed {} {} ({})", secondary.name(), write.operation(), write.key(), why);
+    }
+  }
+
+  @Override
+  public void close() {}
+
+  /** {@code HEARTBEAT_HEDGING_MODE=sync}: the secondary write runs in the caller's thread, after the primary. */
+  static final class Sync extends SecondaryWriter {
+    Sync(Secondary secondary, HedgingMetrics metrics) {
+      super(secondary, metrics);
+    }
+
+    @Override
+    void submit(SecondaryWrite write) {
+      apply(write);
+    }
+
+    @Override
+    int pending() {
+      return 0;
+    }
+  }
+}
