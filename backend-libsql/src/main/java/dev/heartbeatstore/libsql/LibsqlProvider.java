@@ -1,0 +1,36 @@
+package dev.heartbeatstore.libsql;
+
+import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.libsql.internal.LibsqlStore;
+import dev.heartbeatstore.spi.BackendContext;
+import dev.heartbeatstore.spi.BackendProvider;
+import java.util.Set;
+
+/**
+ * The libSQL/Turso backend ({@code HEARTBEAT_DB_BACKEND=turso}, alias {@code libsql}):
+ * {@code TURSO_DATABASE_URL} = {@code libsql://}, {@code https://} or {@code http://} for a remote
+ * server (Hrana over HTTP), {@code file:} for a local SQLite file (sqlite-jdbc).
+ */
+public final class LibsqlProvider implements BackendProvider {
+
+  @Override
+  public String name() {
+    return HeartbeatStoreConfig.TURSO;
+  }
+
+  @Override
+  public Set<String> aliases() {
+    return Set.of("libsql");
+  }
+
+  @Override
+  public String dbSystemName() {
+    return "sqlite";
+  }
+
+  @Override
+  public HeartbeatStore open(BackendContext context) {
+    return LibsqlStore.open(context.config(), context.clock());
+  }
+}

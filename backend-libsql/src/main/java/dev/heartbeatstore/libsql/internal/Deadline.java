@@ -1,0 +1,41 @@
+package dev.heartbeatstore.libsql.internal;
+
+import dev.heartbeatstore.StoreTimeoutException;
+import java.time.Duration;
+
+/** The deadline of one operation, started when the operation starts. */
+final class Deadline {
+
+  private final Duration budget;
+  private final long deadlineNanos;
+
+  private Deadline(Duration budget) {
+    this.budget = budget;
+    this.deadlineNanos = System.nanoTime() + budget.toNanos();
+  }
+
+  static Deadline after(Duration budget) {
+    return new Deadline(budget);
+  }
+
+  long remainingNanos() {
+    return deadlineNanos - System.nanoTime();
+  }
+
+  Duration remaining() {
+    return Duration.ofNanos(Math.max(0, remainingNanos()));
+  }
+
+  boolean expired() {
+    return remainingNanos() <= 0;
+  }
+
+  Duration budget() {
+    return budget;
+  }
+
+  StoreTimeoutException timeout(String operation, String what) {
+    return new StoreTimeoutException(operation + " did not finish within its deadline of "
+        + budget.toMillis() + " ms (" + what + ")");
+  }
+}

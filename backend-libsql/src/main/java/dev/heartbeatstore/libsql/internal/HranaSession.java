@@ -1,0 +1,312 @@
+package dev.heartbeatstore.libsql.internal;
+
+import dev.heartbeatstore.HeartbeatStoreException;
+import dev.heartbeatstore.StoreTimeoutException;
+import dev.heartbeatstore.StoreUnavailableException;
+import dev.heartbeatstore.libsql.internal.HranaCodec.HranaError;
+import dev.heartbeatstore.libsql.internal.HranaCodec.MalformedResponseException;
+import dev.heartbeatstore.libsql.internal.HranaCodec.StreamResult;
+import dev.heartbeatstore.spi.Secrets;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SqlSession} over Hrana over HTTP: each call is one {@code POST /v3/pipeline} (or
+ * {@code /v2/pipeline} when the server has no v3) that opens a stream, runs the statement or the
+ * conditional batch, and closes the stream in the same request.
+ *
+ * <p>One shared {@link HttpClient} (keep-alive connections; HTTP/1.1 for {@code http://}, because the
+ * JDK's cleartext HTTP/2 upgrade hangs against sqld). At most {@code poolSize} requests are in flight.
+ * Every call has the deadline {@code timeout}, retries included.
+ */
+final class HranaSession implements SqlSession {
+
+  private static final Logger log = LoggerFactory.getLogger(HranaSession.class);
+
+  private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  private final URI v3;
+  private final URI v2;
+  private volatile boolean useV2;
+  private final String authorization;
+  private final String token;
+  private final Duration timeout;
+  private final Semaphore inFlight;
+  private final ExecutorService executor;
+  private final HttpClient client;
+  private final String description;
+
+  HranaSession(LibsqlLocation location, Duration timeout, int poolSize) {
+    URI base = location.baseUri();
+    this.v3 = URI.create(base + "/v3/pipeline");
+    this.v2 = URI.create(base + "/v2/pipeline");
+    this.token = location.authToken();
+    this.authorization = token == null ? null : "Bearer " + token;
+    this.timeout = timeout;
+    this.inFlight = new Semaphore(poolSize, true);
+    this.description = "libSQL at " + base;
+    AtomicInteger threads = new AtomicInteger();
+    this.executor = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "heartbeat-store-libsql-http-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    HttpClient.Builder builder = HttpClient.newBuilder()
+        .executor(executor)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(timeout);
+    builder.version("http".equals(base.getScheme()) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2);
+    this.client = builder.build();
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public List<Object[]> query(String operation, Statement statement) {
+    StreamResult r = send(operation, HranaCodec.execute(statement, true), false).get(0);
+    if (!r.ok()) {
+      throw translate(operation, r.error);
+    }
+    if (r.stmtResult == null) {
+      throw malformed(operation, "the execute result is missing");
+    }
+    return r.stmtResult.rows();
+  }
+
+  @Override
+  public long execute(String operation, Statement statement) {
+    StreamResult r = send(operation, HranaCodec.execute(statement, false), true).get(0);
+    if (!r.ok()) {
+      throw translate(operation, r.error);
+    }
+    if (r.stmtResult == null) {
+      throw malformed(operation, "the execute result is missing");
+    }
+    return r.stmtResult.affectedRowCount();
+  }
+
+  @Override
+  public void executeAtomically(String operation, List<Statement> statements) {
+    StreamResult r = send(operation, HranaCodec.atomicBatch(statements), true).get(0);
+    if (!r.ok()) {
+      throw translate(operation, r.error);
+    }
+    if (r.stepResults == null) {
+      throw malformed(operation, "the batch result is missing");
+    }
+    int commit = HranaCodec.commitStep(statements.size());
+    if (commit < r.stepResults.size() && r.stepResults.get(commit) != null) {
+      return;
+    }
+    // Not committed: report the first step that failed (the ROLLBACK step ran, nothing was applied).
+    for (int i = 0; i < r.stepErrors.size(); i++) {
+      HranaError e = r.stepErrors.get(i);
+      if (e != null) {
+        throw translate(operation, e);
+      }
+    }
+    throw malformed(operation, "the batch was not committed and reported no error");
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  // ---------------------------------------------------------------- transport
+
+  /**
+   * Posts one pipeline (one statement or batch, then close) and returns its two results.
+   *
+   * @param write whether the request changes data: a write is retried only when the server
+   *              certainly did not run it (connection refused, 429/503 answered before execution)
+   */
+  private List<StreamResult> send(String operation, byte[] body, boolean write) {
+    Deadline deadline = Deadline.after(timeout);
+    try {
+      if (!inFlight.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
+        throw deadline.timeout(operation, "all " + describe() + " request slots stayed busy");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException(operation + " was interrupted");
+    }
+    try {
+      int attempt = 0;
+      while (true) {
+        Attempt a = attempt(operation, body, write, deadline);
+        if (a.results != null) {
+          return a.results;
+        }
+        if (a.v2Fallback) {
+          continue;
+        }
+        attempt++;
+        long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(attempt - 1, 10));
+        long sleep = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
+        if (deadline.remainingNanos() <= sleep) {
+          throw a.failure;
+        }
+        log.debug("{}: {} (attempt {}), retrying in {} ms", operation, a.failure.getMessage(), attempt,
+            TimeUnit.NANOSECONDS.toMillis(sleep));
+        try {
+          TimeUnit.NANOSECONDS.sleep(sleep);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StoreUnavailableException(operation + " was interrupted", a.failure);
+        }
+      }
+    } finally {
+      inFlight.release();
+    }
+  }
+
+  /** The outcome of one HTTP exchange: results, a retryable failure, or a switch to v2. */
+  private static final class Attempt {
+    List<StreamResult> results;
+    HeartbeatStoreException failure;
+    boolean v2Fallback;
+  }
+
+  private Attempt attempt(String operation, byte[] body, boolean write, Deadline deadline) {
+    Attempt a = new Attempt();
+    URI uri = useV2 ? v2 : v3;
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+        .timeout(deadline.remaining().isZero() ? Duration.ofMillis(1) : deadline.remaining())
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    HttpResponse<byte[]> response;
+    CompletableFuture<HttpResponse<byte[]>> future =
+        client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    try {
+      // The request timeout only covers the wait for the headers; this also bounds the body.
+      response = future.get(Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw deadline.timeout(operation, describe() + " did not answer");
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException(operation + " was interrupted");
+    } catch (CancellationException e) {
+      throw new StoreUnavailableException(operation + " was cancelled");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof HttpConnectTimeoutException) {
+        throw deadline.timeout(operation, "could not connect to " + describe());
+      }
+      if (cause instanceof HttpTimeoutException) {
+        throw deadline.timeout(operation, describe() + " did not answer");
+      }
+      String what = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + scrub(cause.getMessage()));
+      if (cause instanceof ConnectException) {
+        // Nothing reached the server: safe to retry reads and writes.
+        a.failure = new StoreUnavailableException(operation + ": cannot connect to " + describe() + " (" + what + ")");
+        return a;
+      }
+      HeartbeatStoreException failure =
+          new StoreUnavailableException(operation + ": the connection to " + describe() + " failed (" + what + ")");
+      if (!write && cause instanceof IOException && isConnectionReset(cause)) {
+        a.failure = failure;
+        return a;
+      }
+      throw failure;
+    }
+    int status = response.statusCode();
+    if (status == 200) {
+      try {
+        a.results = HranaCodec.parsePipeline(response.body(), 2);
+      } catch (MalformedResponseException e) {
+        throw malformed(operation, e.getMessage());
+      }
+      return a;
+    }
+    if (status == 404 && !useV2) {
+      log.debug("{} has no /v3/pipeline; using /v2/pipeline", describe());
+      useV2 = true;
+      a.v2Fallback = true;
+      return a;
+    }
+    String detail = httpDetail(response);
+    if (status == 401 || status == 403) {
+      throw new StoreUnavailableException(operation + ": " + describe() + " refused authentication (HTTP " + status
+          + "); check " + "TURSO_AUTH_TOKEN or the URL's authToken" + detail);
+    }
+    HeartbeatStoreException failure =
+        new StoreUnavailableException(operation + ": " + describe() + " answered HTTP " + status + detail);
+    // 429 and 503 are answered before the statement runs; a 502 from a proxy might not be.
+    if (status == 429 || status == 503 || (status == 502 && !write)) {
+      a.failure = failure;
+      return a;
+    }
+    throw failure;
+  }
+
+  private static boolean isConnectionReset(Throwable e) {
+    String m = e.getMessage();
+    return m != null && (m.contains("reset") || m.contains("header parser received no bytes")
+        || m.contains("connection closed locally") || m.contains("Connection closed"));
+  }
+
+  private String httpDetail(HttpResponse<byte[]> response) {
+    byte[] body = response.body();
+    if (body == null || body.length == 0) {
+      return "";
+    }
+    String message = HranaCodec.errorMessage(body);
+    if (message == null) {
+      message = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
+    }
+    message = scrub(message.strip());
+    if (message.length() > 200) {
+      message = message.substring(0, 200) + "…";
+    }
+    return message.isEmpty() ? "" : ": " + message;
+  }
+
+  private HeartbeatStoreException translate(String operation, HranaError error) {
+    return SqliteErrors.translate(operation, error.code(), scrub(error.message()), null);
+  }
+
+  private StoreUnavailableException malformed(String operation, String problem) {
+    return new StoreUnavailableException(operation + ": " + describe() + " sent a malformed response (" + problem + ")");
+  }
+
+  /** Servers may echo a header back in an error; never let the token through. */
+  private String scrub(String text) {
+    return Secrets.scrub(text, token, authorization);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.heartbeatstore.libsql.internal;
+
+import dev.heartbeatstore.DuplicateRecordException;
+import dev.heartbeatstore.Heartbeat;
+import dev.heartbeatstore.HeartbeatRepository;
+import dev.heartbeatstore.IndexParams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Heartbeats in SQLite. Arguments arrive validated and truncated by core. */
+final class LibsqlHeartbeatRepository implements HeartbeatRepository {
+
+  private final SqlSession session;
+
+  LibsqlHeartbeatRepository(SqlSession session) {
+    this.session = session;
+  }
+
+  @Override
+  public void store(Heartbeat h) {
+    try {
+      session.execute("heartbeats.store", insert(h));
+    } catch (DuplicateRecordException e) {
+      throw new DuplicateRecordException("heartbeats.store: a heartbeat with id " + h.id() + " already exists", e);
+    }
+  }
+
+  @Override
+  public void storeAll(List<Heartbeat> heartbeats) {
+    List<Statement> inserts = new ArrayList<>(heartbeats.size());
+    for (Heartbeat h : heartbeats) {
+      inserts.add(insert(h));
+    }
+    try {
+      session.executeAtomically("heartbeats.storeAll", inserts);
+    } catch (DuplicateRecordException e) {
+      throw new DuplicateRecordException("heartbeats.storeAll: an id of the " + heartbeats.size()
+          + " heartbeats already exists (or repeats in the batch); none was stored", e);
+    }
+  }
+
+  @Override
+  public List<Heartbeat> index(String userId, String owner, IndexParams params) {
+    Statement statement = params.hasQuery()
+        ? Statement.of(SqliteSql.INDEX_HEARTBEATS_MATCHING, userId, owner, params.query(),
+            (long) params.limit(), (long) params.skip())
+        : Statement.of(SqliteSql.INDEX_HEARTBEATS, userId, owner, (long) params.limit(), (long) params.skip());
+    List<Object[]> rows = session.query("heartbeats.index", statement);
+    List<Heartbeat> list = new ArrayList<>(rows.size());
+    for (Object[] row : rows) {
+      list.add(Rows.heartbeat(row));
+    }
+    return list;
+  }
+
+  @Override
+  public Optional<Heartbeat> last(String userId, String owner) {
+    List<Object[]> rows = session.query("heartbeats.last", Statement.of(SqliteSql.LAST_HEARTBEAT, userId, owner));
+    return rows.isEmpty() ? Optional.empty() : Optional.of(Rows.heartbeat(rows.get(0)));
+  }
+
+  @Override
+  public void deleteAllForUser(String userId) {
+    session.execute("heartbeats.deleteAllForUser", Statement.of(SqliteSql.DELETE_HEARTBEATS_OF_USER, userId));
+  }
+
+  private static Statement insert(Heartbeat h) {
+    return Statement.of(SqliteSql.INSERT_HEARTBEAT, Rows.uuid(h.id()), h.owner(), h.version(),
+        Rows.bool(h.charging()), h.userId(), Rows.micros(h.timestamp()));
+  }
+}

@@ -1,0 +1,79 @@
+package dev.heartbeatstore.libsql.internal;
+
+import dev.heartbeatstore.ConfigurationException;
+import dev.heartbeatstore.HeartbeatMonitorRepository;
+import dev.heartbeatstore.HeartbeatRepository;
+import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.HeartbeatStoreConfig;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The libSQL backend's store: both repositories over one {@link SqlSession}, remote or file. */
+public final class LibsqlStore implements HeartbeatStore {
+
+  private static final Logger log = LoggerFactory.getLogger(LibsqlStore.class);
+
+  private final SqlSession session;
+  private final HeartbeatRepository heartbeats;
+  private final HeartbeatMonitorRepository monitors;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  LibsqlStore(SqlSession session, Clock clock) {
+    this.session = session;
+    this.heartbeats = new LibsqlHeartbeatRepository(session);
+    this.monitors = new LibsqlMonitorRepository(session, clock);
+  }
+
+  /**
+   * Opens the session {@code TURSO_DATABASE_URL} names, then applies ({@code migrate}) or checks the schema.
+   *
+   * @throws ConfigurationException for a bad URL or a missing schema with {@code migrate=false}
+   */
+  public static LibsqlStore open(HeartbeatStoreConfig config, Clock clock) {
+    LibsqlLocation location = LibsqlLocation.parse(config.tursoDatabaseUrl(), config.tursoAuthToken());
+    SqlSession session = location.isFile()
+        ? new JdbcSession(location.file(), config.timeout(), config.poolSize())
+        : new HranaSession(location, config.timeout(), config.poolSize());
+    try {
+      if (config.migrate()) {
+        Migrations.migrate(session, clock);
+      } else {
+        Migrations.check(session);
+      }
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+    log.info("heartbeat-store opened {}", session.describe());
+    return new LibsqlStore(session, clock);
+  }
+
+  @Override
+  public HeartbeatRepository heartbeats() {
+    return heartbeats;
+  }
+
+  @Override
+  public HeartbeatMonitorRepository monitors() {
+    return monitors;
+  }
+
+  @Override
+  public String backendName() {
+    return HeartbeatStoreConfig.TURSO;
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      session.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LibsqlStore{" + session.describe() + '}';
+  }
+}

@@ -1,0 +1,33 @@
+package dev.heartbeatstore.libsql.internal;
+
+import java.util.List;
+
+/**
+ * How a SQLite-dialect statement reaches the database: over Hrana (remote libSQL) or through
+ * sqlite-jdbc (a local file). The repositories, the row mapper and the migrations are written
+ * once against this seam.
+ *
+ * <p>Every call has the session's deadline; errors arrive already translated into the SPEC's
+ * exceptions. {@code operation} ({@code "heartbeats.store"}) names the call in messages.
+ */
+public interface SqlSession extends AutoCloseable {
+
+  /**
+   * Runs a read and returns its rows; each row holds {@link Long}, {@link Double}, {@link String},
+   * {@code byte[]} or null per column, as SQLite stored it (no conversion, so the mapper can tell
+   * a corrupt value from a good one).
+   */
+  List<Object[]> query(String operation, Statement statement);
+
+  /** Runs one write; returns the number of rows it changed. */
+  long execute(String operation, Statement statement);
+
+  /** Runs the statements in one transaction: all of them or none. */
+  void executeAtomically(String operation, List<Statement> statements);
+
+  /** Where the session points, without secrets, for messages. */
+  String describe();
+
+  @Override
+  void close();
+}

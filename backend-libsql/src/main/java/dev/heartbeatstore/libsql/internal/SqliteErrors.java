@@ -1,0 +1,45 @@
+package dev.heartbeatstore.libsql.internal;
+
+import dev.heartbeatstore.DuplicateRecordException;
+import dev.heartbeatstore.HeartbeatStoreException;
+import dev.heartbeatstore.StoreTimeoutException;
+import dev.heartbeatstore.StoreUnavailableException;
+import java.util.Locale;
+
+/**
+ * Translates a failed SQLite statement into the SPEC's exceptions, keyed on the SQLite result code
+ * name ({@code SQLITE_CONSTRAINT_PRIMARYKEY}, {@code SQLITE_BUSY}, …). Both transports use it: Hrana
+ * reports the code in its error's {@code code} field (sqld sends the primary code,
+ * {@code SQLITE_CONSTRAINT}, with the detail in the message), sqlite-jdbc in its {@code SQLiteException}.
+ */
+final class SqliteErrors {
+
+  private SqliteErrors() {}
+
+  /**
+   * @param operation what was being done, e.g. {@code heartbeats.store}
+   * @param code      the SQLite result code name, or null when unknown
+   * @param message   the database's message (never holds a secret: statements carry no credentials)
+   */
+  static HeartbeatStoreException translate(String operation, String code, String message, Throwable cause) {
+    String c = code == null ? "" : code.toUpperCase(Locale.ROOT);
+    String m = message == null ? "" : message;
+    if (isDuplicate(c, m)) {
+      return new DuplicateRecordException(operation + ": a record with the same id already exists (" + m + ")", cause);
+    }
+    if (c.startsWith("SQLITE_BUSY") || c.startsWith("SQLITE_LOCKED")) {
+      return new StoreTimeoutException(operation + ": the database stayed locked by another writer (" + m + ")", cause);
+    }
+    return new StoreUnavailableException(operation + " failed: " + (c.isEmpty() ? "" : c + ": ") + m, cause);
+  }
+
+  static boolean isDuplicate(String code, String message) {
+    String c = code == null ? "" : code.toUpperCase(Locale.ROOT);
+    if (c.equals("SQLITE_CONSTRAINT_PRIMARYKEY") || c.equals("SQLITE_CONSTRAINT_UNIQUE")) {
+      return true;
+    }
+    return (c.isEmpty() || c.equals("SQLITE_CONSTRAINT"))
+        && message != null
+        && (message.contains("UNIQUE constraint failed") || message.contains("PRIMARY KEY constraint failed"));
+  }
+}

