@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /** Keeps passwords and tokens out of messages, logs and {@code toString}. */
 public final class Secrets {
 
-  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/:@?#]*:)[^@/]*@");
+  /** Up to the authority's last {@code @}: a password may hold a raw {@code @} that was never percent-encoded. */
+  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/:@?#]*:)[^/?#]*@");
   private static final Pattern SECRET_PARAM =
       Pattern.compile("(?i)([?&;](?:password|authToken|auth_token|token|sslpassword)=)[^&;#]*");
 
