@@ -52,7 +52,7 @@ final class HranaSession implements SqlSession {
   private volatile boolean useV2;
   private final String authorization;
   private final String token;
-  private final Duration timeout;
+  private volatile Duration timeout;
   private final Semaphore inFlight;
   private final ExecutorService executor;
   private final HttpClient client;
@@ -79,6 +79,11 @@ final class HranaSession implements SqlSession {
         .connectTimeout(timeout);
     builder.version("http".equals(base.getScheme()) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2);
     this.client = builder.build();
+  }
+
+  @Override
+  public void setTimeout(Duration timeout) {
+    this.timeout = timeout;
   }
 
   @Override

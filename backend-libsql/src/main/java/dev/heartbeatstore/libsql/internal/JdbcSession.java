@@ -34,7 +34,7 @@ final class JdbcSession implements SqlSession {
   private static final int MAX_READERS = 4;
 
   private final Path file;
-  private final Duration timeout;
+  private volatile Duration timeout;
   private final Connection writer;
   private final ReentrantLock writeLock = new ReentrantLock(true);
   private final BlockingQueue<Connection> readers;
@@ -77,6 +77,27 @@ final class JdbcSession implements SqlSession {
   }
 
   @Override
+  public void setTimeout(Duration timeout) {
+    this.timeout = timeout;
+    // Another process holding the file's write lock must not keep us waiting past the deadline either.
+    String pragma = "PRAGMA busy_timeout = " + Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    writeLock.lock();
+    try {
+      List<Connection> all = new ArrayList<>(allReaders);
+      all.add(writer);
+      for (Connection c : all) {
+        try (java.sql.Statement s = c.createStatement()) {
+          s.execute(pragma);
+        }
+      }
+    } catch (SQLException e) {
+      throw translate("open", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
   public String describe() {
     return "SQLite file " + file;
   }
@@ -90,6 +111,9 @@ final class JdbcSession implements SqlSession {
         int columns = rs.getMetaData().getColumnCount();
         List<Object[]> rows = new ArrayList<>();
         while (rs.next()) {
+          if ((rows.size() & 255) == 255 && deadline.expired()) {
+            throw deadline.timeout(operation, "reading rows");
+          }
           Object[] row = new Object[columns];
           for (int i = 0; i < columns; i++) {
             Object v = rs.getObject(i + 1);
@@ -127,9 +151,16 @@ final class JdbcSession implements SqlSession {
       writer.setAutoCommit(false);
       try {
         for (Statement statement : statements) {
+          if (deadline.expired()) {
+            // Nothing is committed yet: the rollback below leaves the file as it was.
+            throw deadline.timeout(operation, "the transaction was rolled back");
+          }
           try (PreparedStatement ps = prepare(writer, statement)) {
             ps.executeUpdate();
           }
+        }
+        if (deadline.expired()) {
+          throw deadline.timeout(operation, "the transaction was rolled back");
         }
         writer.commit();
       } catch (SQLException | RuntimeException e) {

@@ -25,6 +25,12 @@ public interface SqlSession extends AutoCloseable {
   /** Runs the statements in one transaction: all of them or none. */
   void executeAtomically(String operation, List<Statement> statements);
 
+  /**
+   * Sets the deadline of every later call. The store opens its session with a longer start-up
+   * deadline for the schema migration, then sets the per-operation one before serving.
+   */
+  void setTimeout(java.time.Duration timeout);
+
   /** Where the session points, without secrets, for messages. */
   String describe();
 
