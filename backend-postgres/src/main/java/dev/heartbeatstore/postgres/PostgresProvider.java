@@ -1,0 +1,32 @@
+package dev.heartbeatstore.postgres;
+
+import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.postgres.internal.PostgresHeartbeatStore;
+import dev.heartbeatstore.spi.BackendContext;
+import dev.heartbeatstore.spi.BackendProvider;
+
+/**
+ * The PostgreSQL backend ({@code HEARTBEAT_DB_BACKEND=postgres}): a HikariCP pool over pgjdbc, the
+ * schema applied by Flyway with its own history table, so it never collides with the host's Flyway.
+ *
+ * <p>Found by {@link java.util.ServiceLoader}; applications open it through
+ * {@link dev.heartbeatstore.HeartbeatStores}, never directly.
+ */
+public final class PostgresProvider implements BackendProvider {
+
+  @Override
+  public String name() {
+    return HeartbeatStoreConfig.POSTGRES;
+  }
+
+  @Override
+  public String dbSystemName() {
+    return "postgresql";
+  }
+
+  @Override
+  public HeartbeatStore open(BackendContext context) {
+    return PostgresHeartbeatStore.open(context.config(), context.clock());
+  }
+}

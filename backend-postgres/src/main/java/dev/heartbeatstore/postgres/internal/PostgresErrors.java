@@ -1,0 +1,137 @@
+package dev.heartbeatstore.postgres.internal;
+
+import dev.heartbeatstore.DuplicateRecordException;
+import dev.heartbeatstore.HeartbeatStoreException;
+import dev.heartbeatstore.StoreTimeoutException;
+import dev.heartbeatstore.StoreUnavailableException;
+import dev.heartbeatstore.spi.Secrets;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Translates pgjdbc and HikariCP failures into the SPEC's exceptions, in one place.
+ *
+ * <p>By SQLState: {@code 57014} (statement timeout) and {@code 55P03} (lock timeout), a pool that
+ * cannot hand out a connection in time, and a socket read timeout → {@link StoreTimeoutException};
+ * {@code 23505} → {@link DuplicateRecordException}; {@code 22xxx} (a value PostgreSQL cannot hold, such
+ * as a NUL character) → {@link IllegalArgumentException}; everything else, notably {@code 08xxx}
+ * (connection), {@code 28xxx} (authentication), {@code 53xxx} (resources) and {@code 57P0x} (shutdown)
+ * → {@link StoreUnavailableException}. Messages name the operation, the table and the key, and the
+ * password is scrubbed from every text taken from the driver.
+ */
+public final class PostgresErrors {
+
+  private final String server;
+  private final String password;
+  private final Duration timeout;
+
+  PostgresErrors(PostgresUrl url, Duration timeout) {
+    this.server = url.server();
+    this.password = url.password();
+    this.timeout = timeout;
+  }
+
+  /**
+   * The exception to throw for a failed operation.
+   *
+   * @param operation e.g. {@code store}
+   * @param table     e.g. {@code heartbeats}
+   * @param key       what the operation was about, e.g. {@code id=…} or {@code userId=…, owner=…}
+   */
+  public RuntimeException translate(SQLException e, String operation, String table, String key) {
+    String what = table + "." + operation + " (" + key + ")";
+    switch (classify(e)) {
+      case TIMEOUT:
+        return new StoreTimeoutException(what + " did not finish within " + timeout + " on PostgreSQL at "
+            + server + ": " + describe(e), e);
+      case DUPLICATE:
+        return new DuplicateRecordException(what + ": a record with this id already exists in " + table
+            + duplicateDetail(e), e);
+      case INVALID_VALUE:
+        return new IllegalArgumentException(what + ": PostgreSQL cannot store a value: " + describe(e), e);
+      default:
+        return new StoreUnavailableException(what + " failed on PostgreSQL at " + server + ": " + describe(e), e);
+    }
+  }
+
+  /** The exception to throw when the store cannot start, e.g. while creating the pool or migrating. */
+  public HeartbeatStoreException atStart(Throwable e, String step) {
+    Kind kind = classify(e);
+    String text = "cannot " + step + " (PostgreSQL at " + server + "): " + describe(e);
+    if (kind == Kind.TIMEOUT) {
+      return new StoreTimeoutException(text + " (timeout " + timeout + ")", e);
+    }
+    return new StoreUnavailableException(text, e);
+  }
+
+  enum Kind { TIMEOUT, DUPLICATE, INVALID_VALUE, UNAVAILABLE }
+
+  static Kind classify(Throwable e) {
+    String state = null;
+    boolean poolTimeout = false;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return Kind.TIMEOUT;
+      }
+      if (t instanceof ConnectException || t instanceof UnknownHostException) {
+        return Kind.UNAVAILABLE;
+      }
+      if (t instanceof SQLTransientConnectionException) {
+        poolTimeout = true;
+      }
+      if (state == null && t instanceof SQLException) {
+        state = ((SQLException) t).getSQLState();
+      }
+    }
+    if (state != null) {
+      if (state.equals("57014") || state.equals("55P03")) {
+        return Kind.TIMEOUT;
+      }
+      if (state.equals("23505")) {
+        return Kind.DUPLICATE;
+      }
+      if (state.startsWith("08") || state.startsWith("28") || state.startsWith("53") || state.startsWith("57P")) {
+        return Kind.UNAVAILABLE;
+      }
+      if (state.startsWith("22")) {
+        return Kind.INVALID_VALUE;
+      }
+    }
+    // HikariCP gave up waiting for a free connection while the database itself answers.
+    return poolTimeout ? Kind.TIMEOUT : Kind.UNAVAILABLE;
+  }
+
+  /** The driver's message with its SQLState, the password scrubbed. */
+  String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      root = t;
+      if (t instanceof SQLException && ((SQLException) t).getSQLState() != null) {
+        break;
+      }
+    }
+    sb.append(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+    if (root instanceof SQLException && ((SQLException) root).getSQLState() != null) {
+      sb.append(" [SQLState ").append(((SQLException) root).getSQLState()).append(']');
+    }
+    return Secrets.scrub(sb.toString(), password);
+  }
+
+  private String duplicateDetail(SQLException e) {
+    if (e instanceof PSQLException) {
+      ServerErrorMessage server = ((PSQLException) e).getServerErrorMessage();
+      if (server != null && server.getDetail() != null) {
+        // e.g. "Key (id)=(…) already exists." — names the offending id of a batch.
+        return ": " + Secrets.scrub(server.getDetail(), password);
+      }
+    }
+    return "";
+  }
+}

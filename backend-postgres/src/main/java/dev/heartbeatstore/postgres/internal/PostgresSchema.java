@@ -1,0 +1,94 @@
+package dev.heartbeatstore.postgres.internal;
+
+import dev.heartbeatstore.ConfigurationException;
+import dev.heartbeatstore.HeartbeatStoreConfig;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.output.ValidateResult;
+
+/**
+ * The schema, by Flyway, in the connection's current schema, with this library's own history table
+ * and migration location: the host service's Flyway ({@code flyway_schema_history}, {@code db/migration})
+ * and ours never see each other's migrations.
+ */
+final class PostgresSchema {
+
+  static final String HISTORY_TABLE = "heartbeat_store_schema_history";
+  static final String LOCATION = "classpath:dev/heartbeatstore/postgres/migration";
+
+  private PostgresSchema() {}
+
+  /**
+   * Migrates ({@code migrate}) or only checks the schema.
+   *
+   * @throws ConfigurationException when checking finds the schema missing, behind or altered
+   */
+  static void apply(DataSource dataSource, boolean migrate, PostgresErrors errors) {
+    Flyway flyway = Flyway.configure(PostgresSchema.class.getClassLoader())
+        .dataSource(dataSource)
+        .table(HISTORY_TABLE)
+        .locations(LOCATION)
+        // The host's schema is usually not empty (its own tables, its own Flyway history). Baseline at 0,
+        // below V1, so that V1 still runs there instead of being skipped as "already applied".
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .baselineDescription("heartbeat-store baseline: the schema already held other tables")
+        .failOnMissingLocations(true)
+        .cleanDisabled(true)
+        .load();
+    try {
+      if (migrate) {
+        flyway.migrate();
+      } else {
+        check(flyway);
+      }
+    } catch (FlywayException e) {
+      if (hasSqlCause(e)) {
+        throw errors.atStart(e, migrate ? "apply the heartbeat-store schema" : "check the heartbeat-store schema");
+      }
+      throw new ConfigurationException("the heartbeat-store schema (history table " + HISTORY_TABLE
+          + ") cannot be " + (migrate ? "migrated" : "checked") + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void check(Flyway flyway) {
+    MigrationInfoService info = flyway.info();
+    MigrationInfo current = info.current();
+    MigrationInfo[] pending = info.pending();
+    String latest = pending.length > 0 ? pending[pending.length - 1].getVersion().getVersion() : null;
+    if (current == null) {
+      throw new ConfigurationException("the heartbeat-store schema is missing (no " + HISTORY_TABLE
+          + " in the database's current schema; version " + latest + " needed) and "
+          + HeartbeatStoreConfig.MIGRATE + "=false only checks it: run once with "
+          + HeartbeatStoreConfig.MIGRATE + "=true to create it");
+    }
+    if (pending.length > 0) {
+      throw new ConfigurationException("the heartbeat-store schema is behind (at version "
+          + current.getVersion().getVersion() + ", this library needs " + latest + "; pending: "
+          + Arrays.stream(pending).map(m -> m.getVersion() + " " + m.getDescription()).collect(Collectors.joining(", "))
+          + ") and " + HeartbeatStoreConfig.MIGRATE + "=false only checks it: run once with "
+          + HeartbeatStoreConfig.MIGRATE + "=true to upgrade it");
+    }
+    ValidateResult result = flyway.validateWithResult();
+    if (!result.validationSuccessful) {
+      String details = result.errorDetails == null ? "" : result.errorDetails.errorMessage;
+      throw new ConfigurationException("the heartbeat-store schema does not match this library's migrations ("
+          + HISTORY_TABLE + "): " + details);
+    }
+  }
+
+  private static boolean hasSqlCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,187 @@
+package dev.heartbeatstore.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.heartbeatstore.CorruptRecordException;
+import dev.heartbeatstore.Heartbeat;
+import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.HeartbeatStores;
+import dev.heartbeatstore.StoreTimeoutException;
+import dev.heartbeatstore.StoreUnavailableException;
+import dev.heartbeatstore.postgres.internal.PostgresUrl;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The PostgreSQL backend, when things go wrong,")
+class PostgresFailuresTest {
+
+  private static final String PASSWORD = "hunter2-Sup3rSecret";
+
+  private static IsolatedSchema schema;
+
+  @BeforeAll
+  static void createSchema() {
+    schema = IsolatedSchema.create();
+    schema.open().close();
+  }
+
+  @AfterAll
+  static void dropSchema() {
+    if (schema != null) {
+      schema.close();
+    }
+  }
+
+  @Test
+  @DisplayName("fails fast with StoreUnavailableException naming host:port, never the password, when nothing listens")
+  void unreachableAtStart() throws IOException {
+    int port = unusedPort();
+    for (String url : new String[] {
+        "postgres://postgres:" + PASSWORD + "@127.0.0.1:" + port + "/test",
+        "jdbc:postgresql://127.0.0.1:" + port + "/test?user=postgres&password=" + PASSWORD}) {
+      long start = System.nanoTime();
+      Throwable thrown = catchThrowable(() -> HeartbeatStores.open(HeartbeatStoreConfig.builder()
+          .backend("postgres").databaseUrl(url).timeout(Duration.ofSeconds(2)).build()));
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertThat(thrown).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("127.0.0.1:" + port);
+      assertThat(millis).isLessThan(2_000);
+      assertThat(everythingPrinted(thrown)).doesNotContain(PASSWORD);
+    }
+  }
+
+  @Test
+  @DisplayName("refused authentication is StoreUnavailableException, without the password")
+  void authenticationRefused() {
+    String server = PostgresUrl.parse(schema.url()).server();
+    String url = "postgres://no_such_role_hb:" + PASSWORD + "@" + server + "/test";
+
+    Throwable thrown = catchThrowable(() -> HeartbeatStores.open(HeartbeatStoreConfig.builder()
+        .backend("postgres").databaseUrl(url).build()));
+
+    assertThat(thrown).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("no_such_role_hb");
+    assertThat(everythingPrinted(thrown)).doesNotContain(PASSWORD);
+  }
+
+  @Test
+  @DisplayName("a statement blocked by a lock ends in StoreTimeoutException after about the timeout")
+  void lockedTableTimesOut() throws Exception {
+    try (HeartbeatStore store = HeartbeatStores.open(schema.config().timeout(Duration.ofMillis(500)).build());
+         Connection locker = schema.connect()) {
+      locker.setAutoCommit(false);
+      try (Statement s = locker.createStatement()) {
+        s.execute("LOCK TABLE heartbeats IN ACCESS EXCLUSIVE MODE");
+      }
+      long start = System.nanoTime();
+      Throwable thrown = catchThrowable(() -> store.heartbeats().last("u1", "phone"));
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      locker.rollback();
+
+      assertThat(thrown).isInstanceOf(StoreTimeoutException.class)
+          .hasMessageContaining("heartbeats.last").hasMessageContaining("userId=u1");
+      assertThat(millis).isBetween(400L, 1_500L);
+      // The connection is healthy afterwards.
+      assertThat(store.heartbeats().last("u1", "phone")).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("waiting longer than the timeout for a pooled connection is StoreTimeoutException")
+  void exhaustedPoolTimesOut() throws Exception {
+    ExecutorService executor = Executors.newFixedThreadPool(3);
+    try (HeartbeatStore store = HeartbeatStores.open(schema.config().poolSize(1).timeout(Duration.ofMillis(500)).build());
+         Connection locker = schema.connect()) {
+      locker.setAutoCommit(false);
+      try (Statement s = locker.createStatement()) {
+        s.execute("LOCK TABLE heartbeat_monitors IN ACCESS EXCLUSIVE MODE");
+      }
+      // Three calls for one connection, each blocked for the timeout once it has it: the last in line
+      // gives up waiting for the pool before the connection comes back.
+      List<CompletableFuture<Void>> calls = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        calls.add(CompletableFuture.runAsync(() -> store.monitors().load("u1", "phone"), executor));
+      }
+      List<Throwable> thrown = new ArrayList<>();
+      for (CompletableFuture<Void> call : calls) {
+        thrown.add(catchThrowable(call::join).getCause());
+      }
+      locker.rollback();
+
+      assertThat(thrown).allSatisfy(t -> assertThat(t).isInstanceOf(StoreTimeoutException.class)
+          .hasMessageContaining("heartbeat_monitors.load"));
+      assertThat(thrown).anySatisfy(t -> assertThat(t).hasCauseInstanceOf(SQLTransientConnectionException.class));
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  @DisplayName("a row that cannot be an entity is CorruptRecordException naming table and id")
+  void corruptRow() {
+    UUID id = UUID.randomUUID();
+    schema.execute("INSERT INTO heartbeats VALUES ('" + id + "', 'phone', '1', true, 'corrupt-user', 'infinity')");
+    try (HeartbeatStore store = schema.open()) {
+      assertThatThrownBy(() -> store.heartbeats().last("corrupt-user", "phone"))
+          .isInstanceOf(CorruptRecordException.class)
+          .hasMessageContaining("heartbeats")
+          .hasMessageContaining(id.toString())
+          .hasMessageContaining("timestamp");
+    }
+  }
+
+  @Test
+  @DisplayName("a value PostgreSQL cannot hold (a NUL character) is IllegalArgumentException, nothing stored")
+  void unstorableValue() {
+    try (HeartbeatStore store = schema.open()) {
+      Heartbeat h = new Heartbeat(UUID.randomUUID(), "phone", "1.0\u0000", true, "nul-user", Instant.now());
+      assertThatThrownBy(() -> store.heartbeats().store(h))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("heartbeats.store")
+          .hasMessageContaining(h.id().toString());
+      assertThat(store.heartbeats().last("nul-user", "phone")).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("close is idempotent and the store refuses calls afterwards")
+  void closeIsIdempotent() {
+    HeartbeatStore store = schema.open();
+    store.close();
+    store.close();
+    assertThatThrownBy(() -> store.heartbeats().last("u1", "phone")).isInstanceOf(IllegalStateException.class);
+  }
+
+  private static int unusedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Message, toString and stack trace of the exception and all its causes. */
+  private static String everythingPrinted(Throwable thrown) {
+    StringWriter out = new StringWriter();
+    thrown.printStackTrace(new PrintWriter(out));
+    return out + " " + thrown;
+  }
+}
