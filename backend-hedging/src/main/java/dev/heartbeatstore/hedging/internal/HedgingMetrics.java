@@ -21,6 +21,8 @@ final class HedgingMetrics implements AutoCloseable {
   static final String QUEUE_FULL = "queue_full";
   /** error.type of a write not attempted because the secondary has not opened (yet). */
   static final String SECONDARY_UNAVAILABLE = "secondary_unavailable";
+  /** error.type of a write skipped while the circuit breaker rests a failing secondary. */
+  static final String CIRCUIT_OPEN = "circuit_open";
   /** error.type of a queued write abandoned when close() ran out of time. */
   static final String ABANDONED = "abandoned_at_close";
 

@@ -10,6 +10,8 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.IndexParams;
 import dev.heartbeatstore.spi.BackendContext;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +33,14 @@ public final class HedgingStore implements HeartbeatStore {
   private final SecondaryWriter writer;
   private final ReadVerifier verifier;
   private final HedgingMetrics metrics;
+  private final SharedClock clock;
   private final MonitorOwners monitorOwners = new MonitorOwners(100_000);
   private final HeartbeatRepository heartbeats = new Heartbeats();
   private final HeartbeatMonitorRepository monitors = new Monitors();
 
   private HedgingStore(HeartbeatStore primary, Secondary secondary, SecondaryWriter writer,
-                       ReadVerifier verifier, HedgingMetrics metrics) {
+                       ReadVerifier verifier, HedgingMetrics metrics, SharedClock clock) {
+    this.clock = clock;
     this.primary = primary;
     this.secondary = secondary;
     this.writer = writer;
@@ -46,8 +50,9 @@ public final class HedgingStore implements HeartbeatStore {
 
   /** Opens the primary (its failure is thrown) and, fail-open, the secondary. */
   public static HedgingStore open(BackendContext context) {
-    HeartbeatStoreConfig config = context.config();
-    HeartbeatStore primary = context.openBackend(config.hedgingPrimary());
+    SharedClock clock = new SharedClock(context.clock());
+    HeartbeatStoreConfig config = context.config().toBuilder().clock(clock).build();
+    HeartbeatStore primary = context.openBackend(config.hedgingPrimary(), config);
     try {
       HedgingMetrics metrics = new HedgingMetrics(context.openTelemetry());
       Duration secondaryTimeout = config.hedgingSecondaryTimeout();
@@ -56,12 +61,12 @@ public final class HedgingStore implements HeartbeatStore {
           .build();
       String secondaryName = config.hedgingSecondary();
       Secondary secondary = new Secondary(secondaryName, () -> context.openBackend(secondaryName, secondaryConfig));
-      secondary.start(config.timeout());
+      secondary.start(secondaryTimeout);
       SecondaryWriter writer = config.hedgingMode() == HeartbeatStoreConfig.HedgingMode.ASYNC
           ? new AsyncWriter(secondary, metrics, config.hedgingQueueSize(), ASYNC_LANES, DRAIN_TIMEOUT)
           : new SecondaryWriter.Sync(secondary, metrics);
       ReadVerifier verifier = new ReadVerifier(config.hedgingVerifyReads(), secondary, metrics);
-      return new HedgingStore(primary, secondary, writer, verifier, metrics);
+      return new HedgingStore(primary, secondary, writer, verifier, metrics, clock);
     } catch (RuntimeException e) {
       primary.close();
       throw e;
@@ -122,9 +127,18 @@ public final class HedgingStore implements HeartbeatStore {
       if (list.isEmpty()) {
         return;
       }
-      // One routing key per batch keeps the batch in order with that user's other writes, the common case.
-      writer.submit(new SecondaryWrite("heartbeats.storeAll", list.get(0).userId(), list.size() + " heartbeats",
-          s -> storeAllOnSecondary(s, list)));
+      // One secondary write per user, so each part stays in order with that user's other writes
+      // (a batch for two users must not overtake a deleteAllForUser of the second).
+      Map<String, List<Heartbeat>> byUser = new LinkedHashMap<>();
+      for (Heartbeat h : list) {
+        byUser.computeIfAbsent(h.userId(), u -> new ArrayList<>()).add(h);
+      }
+      for (Map.Entry<String, List<Heartbeat>> part : byUser.entrySet()) {
+        List<Heartbeat> heartbeatsOfUser = part.getValue();
+        writer.submit(new SecondaryWrite("heartbeats.storeAll", part.getKey(),
+            heartbeatsOfUser.size() + " heartbeats of userId=" + part.getKey(),
+            s -> storeAllOnSecondary(s, heartbeatsOfUser)));
+      }
     }
 
     @Override
@@ -197,9 +211,10 @@ public final class HedgingStore implements HeartbeatStore {
 
     @Override
     public void updateQueueId(UUID monitorId, String queueId) {
-      primary.monitors().updateQueueId(monitorId, queueId);
+      Instant now = clock.now();
+      clock.pinnedAt(now, () -> primary.monitors().updateQueueId(monitorId, queueId));
       writer.submit(new SecondaryWrite("heartbeat_monitors.updateQueueId", monitorOwners.routingKey(monitorId),
-          "id=" + monitorId, s -> s.monitors().updateQueueId(monitorId, queueId)));
+          "id=" + monitorId, s -> clock.pinnedAt(now, () -> s.monitors().updateQueueId(monitorId, queueId))));
     }
 
     @Override
@@ -211,9 +226,10 @@ public final class HedgingStore implements HeartbeatStore {
 
     @Override
     public void updatePhoneOnline(String userId, UUID monitorId, boolean online) {
-      primary.monitors().updatePhoneOnline(userId, monitorId, online);
+      Instant now = clock.now();
+      clock.pinnedAt(now, () -> primary.monitors().updatePhoneOnline(userId, monitorId, online));
       writer.submit(new SecondaryWrite("heartbeat_monitors.updatePhoneOnline", userId, "id=" + monitorId,
-          s -> s.monitors().updatePhoneOnline(userId, monitorId, online)));
+          s -> clock.pinnedAt(now, () -> s.monitors().updatePhoneOnline(userId, monitorId, online))));
     }
 
     @Override

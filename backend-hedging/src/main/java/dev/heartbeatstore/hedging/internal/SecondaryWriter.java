@@ -22,6 +22,7 @@ abstract class SecondaryWriter implements AutoCloseable {
   protected final HedgingMetrics metrics;
   private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
   private final AtomicInteger suppressedWarnings = new AtomicInteger();
+  private final CircuitBreaker breaker = new CircuitBreaker(3, Duration.ofSeconds(1));
 
   SecondaryWriter(Secondary secondary, HedgingMetrics metrics) {
     this.secondary = secondary;
@@ -41,12 +42,19 @@ abstract class SecondaryWriter implements AutoCloseable {
       failed(write, HedgingMetrics.SECONDARY_UNAVAILABLE, "the secondary is not open");
       return;
     }
+    if (breaker.rejects()) {
+      failed(write, HedgingMetrics.CIRCUIT_OPEN, "skipped: the secondary failed repeatedly and is rested for a moment");
+      return;
+    }
     try {
       write.action().accept(store);
+      breaker.success();
     } catch (DuplicateRecordException e) {
       // The secondary already has it (a replay, a backfill, or an earlier try that did land): not a failure.
+      breaker.success();
       log.debug("hedging: secondary {} already had {} {}", secondary.name(), write.operation(), write.key());
     } catch (RuntimeException e) {
+      breaker.failure();
       failed(write, HedgingMetrics.errorType(e), e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
