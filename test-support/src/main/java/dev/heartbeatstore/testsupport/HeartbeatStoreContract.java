@@ -42,12 +42,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
@@ -96,7 +98,9 @@ public abstract class HeartbeatStoreContract {
       .thenComparing(h -> h.id().toString(), Comparator.reverseOrder());
 
   private static final IndexParams EVERYTHING = IndexParams.first(IndexParams.MAX_LIMIT);
-  private static final String HEX = "0123456789abcdef";
+  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("//[^/:@?#]*:([^/?#]*)@");
+  private static final Pattern SECRET_PARAMETER =
+      Pattern.compile("(?i)[?&;](?:password|authToken|auth_token|token|sslpassword)=([^&;#]*)");
 
   private final TestClock clock = new TestClock(Instant.parse("2025-01-01T00:00:00Z"));
   private InMemoryMetricReader metricReader;
@@ -256,6 +260,29 @@ public abstract class HeartbeatStoreContract {
   private static HeartbeatMonitor withInstants(HeartbeatMonitor m, Instant createdAt, Instant updatedAt) {
     return monitorWith(m.id(), m.phoneId(), m.userId(), m.queueId(), m.owner(), m.phoneOnline(), createdAt,
         updatedAt);
+  }
+
+  /** Passwords and tokens in this run's configuration (URL user info, secret query parameters, the token). */
+  private List<String> configuredSecrets() {
+    List<String> secrets = new ArrayList<>();
+    if (config.tursoAuthToken() != null) {
+      secrets.add(config.tursoAuthToken());
+    }
+    for (String url : Arrays.asList(config.databaseUrl(), config.tursoDatabaseUrl())) {
+      if (url == null) {
+        continue;
+      }
+      Matcher userInfo = USER_INFO_PASSWORD.matcher(url);
+      if (userInfo.find()) {
+        secrets.add(userInfo.group(1));
+      }
+      Matcher param = SECRET_PARAMETER.matcher(url);
+      while (param.find()) {
+        secrets.add(param.group(1));
+      }
+    }
+    secrets.removeIf(secret -> secret.length() < 4); // too short to search for without false alarms
+    return secrets;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1501,7 +1528,7 @@ public abstract class HeartbeatStoreContract {
   class MatchingNothing {
 
     @Test
-    @DisplayName("updateQueueId of an unknown monitor id succeeds and creates nothing")
+    @DisplayName("updateQueueId of an unknown monitor id succeeds")
     void updateQueueIdUnknown() {
       UUID unknown = UUID.randomUUID();
 
@@ -1603,6 +1630,25 @@ public abstract class HeartbeatStoreContract {
       heartbeats().store(h);
 
       assertThat(heartbeats().last(user, owner)).contains(h);
+    }
+
+    @Test
+    @DisplayName("neither the store's toString nor an error's messages show a configured password or token")
+    void noSecretsShown() {
+      List<String> secrets = configuredSecrets();
+      Assumptions.assumeFalse(secrets.isEmpty(), "this run's configuration holds no password or token");
+      Heartbeat h = heartbeat(newUserId(), newOwner(), T0);
+      heartbeats().store(h);
+      Throwable duplicate = catchThrowable(() -> heartbeats().store(h));
+      assertThat(duplicate).isInstanceOf(DuplicateRecordException.class);
+
+      for (String secret : secrets) {
+        assertThat(store().toString()).doesNotContain(secret);
+        assertThat(config.toString()).doesNotContain(secret);
+        for (Throwable t = duplicate; t != null; t = t.getCause()) {
+          assertThat(String.valueOf(t)).doesNotContain(secret);
+        }
+      }
     }
 
     @Test
