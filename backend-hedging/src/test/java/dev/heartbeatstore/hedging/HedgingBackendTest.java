@@ -244,6 +244,7 @@ class HedgingBackendTest {
         assertThat(pg.heartbeats().index(user, "+1555003", ALL)).hasSize(200);
         long dropped = fixture.failures(p -> "queue_full".equals(p.getAttributes().get(ERROR_TYPE)));
         assertThat(dropped).isGreaterThanOrEqualTo(200 - 10 - 4);
+        assertThat(fixture.queueDepth()).isBetween(1L, 10L);
         hedging.close();
         // Every write is accounted for: applied, failed on the secondary, dropped or abandoned.
         assertThat(fixture.failures()).isEqualTo(200);

@@ -59,6 +59,16 @@ final class HedgingFixture implements AutoCloseable {
     return sum("hedging.read.mismatches", p -> true);
   }
 
+  /** The last observed {@code hedging.secondary.queue.depth}. */
+  long queueDepth() {
+    for (MetricData data : metrics.collectAllMetrics()) {
+      if (data.getName().equals("hedging.secondary.queue.depth")) {
+        return data.getLongGaugeData().getPoints().iterator().next().getValue();
+      }
+    }
+    throw new AssertionError("hedging.secondary.queue.depth was not observed");
+  }
+
   long sum(String metric, Predicate<LongPointData> filter) {
     long total = 0;
     for (MetricData data : metrics.collectAllMetrics()) {
