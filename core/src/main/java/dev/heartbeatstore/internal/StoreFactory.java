@@ -5,6 +5,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
+import dev.heartbeatstore.spi.MigrationAccess;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -23,9 +24,19 @@ public final class StoreFactory {
     return open(config, config.backend());
   }
 
+  /** Whole-table access to one backend ({@code postgres} or {@code turso}), for the migration tools. */
+  public static MigrationAccess openMigrationAccess(HeartbeatStoreConfig config, String backendName) {
+    return find(backendName).openMigrationAccess(context(config));
+  }
+
   static HeartbeatStore open(HeartbeatStoreConfig config, String backendName) {
     BackendProvider provider = find(backendName);
-    BackendContext context = new BackendContext() {
+    HeartbeatStore raw = provider.open(context(config));
+    return new CheckedHeartbeatStore(raw, OperationMetrics.create(config.openTelemetry(), provider.dbSystemName()));
+  }
+
+  private static BackendContext context(HeartbeatStoreConfig config) {
+    return new BackendContext() {
       @Override
       public HeartbeatStoreConfig config() {
         return config;
@@ -36,8 +47,6 @@ public final class StoreFactory {
         return open(settings, name);
       }
     };
-    HeartbeatStore raw = provider.open(context);
-    return new CheckedHeartbeatStore(raw, OperationMetrics.create(config.openTelemetry(), provider.dbSystemName()));
   }
 
   static BackendProvider find(String backendName) {

@@ -31,6 +31,15 @@ public interface BackendProvider {
    */
   HeartbeatStore open(BackendContext context);
 
+  /**
+   * Opens whole-table access for the migration tools, with the schema applied or checked as
+   * {@code open} does. Backends that hold no data of their own (hedging) do not support it.
+   */
+  default MigrationAccess openMigrationAccess(BackendContext context) {
+    throw new dev.heartbeatstore.ConfigurationException(
+        "the " + name() + " backend has no migration access; use postgres or turso");
+  }
+
   /** Other names that select this backend, e.g. {@code "libsql"} for {@code "turso"}. */
   default Set<String> aliases() {
     return Set.of();
