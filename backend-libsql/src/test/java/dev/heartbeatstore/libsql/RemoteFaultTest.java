@@ -1,0 +1,227 @@
+package dev.heartbeatstore.libsql;
+
+import static dev.heartbeatstore.libsql.Fixtures.T0;
+import static dev.heartbeatstore.libsql.Fixtures.heartbeat;
+import static dev.heartbeatstore.libsql.Fixtures.newUser;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.heartbeatstore.Heartbeat;
+import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.IndexParams;
+import dev.heartbeatstore.StoreTimeoutException;
+import dev.heartbeatstore.StoreUnavailableException;
+import dev.heartbeatstore.libsql.HttpFaultProxy.Mode;
+import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.TestSqld;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@DisplayName("The remote backend under faults")
+class RemoteFaultTest {
+
+  private HttpFaultProxy proxy;
+  private HeartbeatStore store;
+  private String user;
+
+  @BeforeEach
+  void open() throws Exception {
+    proxy = new HttpFaultProxy(TestSqld.url());
+    store = Fixtures.open(proxy.url(), Duration.ofMillis(800));
+    user = newUser();
+    List<Heartbeat> rows = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      rows.add(heartbeat(user, "o", T0.plusSeconds(i)));
+    }
+    store.heartbeats().storeAll(rows);
+    proxy.clearSeen();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    store.close();
+    proxy.close();
+  }
+
+  private static long millisOf(Runnable r) {
+    long start = System.nanoTime();
+    try {
+      r.run();
+    } catch (RuntimeException ignored) {
+      // measured for its duration only
+    }
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+  }
+
+  @Nested
+  @DisplayName("a server that accepts the request and never answers")
+  class NeverAnswers {
+
+    @Test
+    @Timeout(30)
+    @DisplayName("a read throws StoreTimeoutException after about the deadline")
+    void read() {
+      proxy.mode(Mode.HANG);
+      assertThatThrownBy(() -> store.heartbeats().last(user, "o")).isInstanceOf(StoreTimeoutException.class)
+          .hasMessageContaining("heartbeats.last").hasMessageContaining("800 ms");
+      long took = millisOf(() -> store.heartbeats().index(user, "o", IndexParams.first(10)));
+      assertThat(took).isBetween(700L, 2500L);
+    }
+
+    @Test
+    @Timeout(30)
+    @DisplayName("a write throws StoreTimeoutException after about the deadline")
+    void write() {
+      proxy.mode(Mode.HANG);
+      long took = millisOf(() -> assertThatThrownBy(() -> store.heartbeats().store(heartbeat(user, "o", T0)))
+          .isInstanceOf(StoreTimeoutException.class));
+      assertThat(took).isBetween(700L, 2500L);
+    }
+
+    @Test
+    @Timeout(30)
+    @DisplayName("the store answers again as soon as the server does")
+    void recovers() {
+      proxy.mode(Mode.HANG, 1);
+      assertThatThrownBy(() -> store.heartbeats().last(user, "o")).isInstanceOf(StoreTimeoutException.class);
+      assertThat(store.heartbeats().last(user, "o")).isPresent();
+    }
+  }
+
+  @Nested
+  @DisplayName("a response body cut short is an error, never a partial list")
+  class Truncated {
+
+    @Test
+    @DisplayName("the connection closes mid-body → StoreUnavailableException")
+    void connectionCut() {
+      proxy.mode(Mode.CUT_CONNECTION);
+      assertThatThrownBy(() -> store.heartbeats().index(user, "o", IndexParams.first(200)))
+          .isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    @DisplayName("a well-formed HTTP response whose JSON stops halfway → StoreUnavailableException")
+    void jsonCut() {
+      proxy.mode(Mode.CUT_JSON);
+      assertThatThrownBy(() -> store.heartbeats().index(user, "o", IndexParams.first(200)))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("malformed response");
+    }
+
+    @Test
+    @DisplayName("a 200 whose body is not JSON → StoreUnavailableException")
+    void notJson() {
+      proxy.mode(Mode.STATUS).status(200);
+      assertThatThrownBy(() -> store.heartbeats().last(user, "o"))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("malformed response");
+    }
+  }
+
+  @Nested
+  @DisplayName("retries")
+  class Retries {
+
+    @Test
+    @DisplayName("reads retry 429, 502 and 503 inside the deadline and then succeed")
+    void readsRetry() {
+      proxy.mode(Mode.STATUS, 1).status(429);
+      assertThat(store.heartbeats().last(user, "o")).isPresent();
+      proxy.mode(Mode.STATUS, 2).status(502);
+      assertThat(store.heartbeats().last(user, "o")).isPresent();
+      proxy.mode(Mode.STATUS, 2).status(503);
+      assertThat(store.heartbeats().index(user, "o", IndexParams.first(1000))).hasSize(200);
+    }
+
+    @Test
+    @DisplayName("writes retry 429 and 503, which sqld answers before running anything, and are applied once")
+    void writesRetryWhenUnapplied() {
+      Heartbeat h = heartbeat(user, "o2", T0);
+      proxy.mode(Mode.STATUS, 2).status(503);
+      store.heartbeats().store(h);
+      assertThat(store.heartbeats().index(user, "o2", IndexParams.first(10))).containsExactly(h);
+    }
+
+    @Test
+    @DisplayName("a write answered 502 (a proxy: outcome unknown) is not retried: StoreUnavailableException")
+    void writesDoNotRetry502() {
+      proxy.mode(Mode.STATUS, 1).status(502);
+      assertThatThrownBy(() -> store.heartbeats().store(heartbeat(user, "o3", T0)))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("502");
+      assertThat(proxy.seen()).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a server that keeps answering 503 → StoreUnavailableException within about the deadline")
+    void givesUpAtTheDeadline() {
+      proxy.mode(Mode.STATUS).status(503);
+      long took = millisOf(() -> assertThatThrownBy(() -> store.heartbeats().last(user, "o"))
+          .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("503"));
+      assertThat(took).isLessThan(2000L);
+      assertThat(proxy.seen().size()).isGreaterThan(2);
+    }
+
+    @Test
+    @DisplayName("a 500 is not retried")
+    void serverErrorNotRetried() {
+      proxy.mode(Mode.STATUS).status(500);
+      assertThatThrownBy(() -> store.heartbeats().last(user, "o")).isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("500");
+      assertThat(proxy.seen()).hasSize(1);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  @DisplayName("sqld killed mid-run and restarted on the same port and data: reads and writes carry on inside the deadline")
+  void restart() {
+    String u = newUser();
+    try (Sqld sqld = Sqld.start(); HeartbeatStore s = Fixtures.open(sqld.url(), Duration.ofSeconds(10))) {
+      Heartbeat before = heartbeat(u, "o", T0);
+      s.heartbeats().store(before);
+      sqld.kill();
+      assertThat(sqld.isRunning()).isFalse();
+      CompletableFuture<Void> comeBack = CompletableFuture.runAsync(() -> {
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        sqld.restart();
+      });
+      assertThat(s.heartbeats().last(u, "o")).contains(before);
+      comeBack.join();
+      Heartbeat after = heartbeat(u, "o", T0.plusSeconds(1));
+      s.heartbeats().store(after);
+      assertThat(s.heartbeats().last(u, "o")).contains(after);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  @DisplayName("a frozen sqld (SIGSTOP) gives StoreTimeoutException; after SIGCONT it answers again")
+  void frozen() {
+    String u = newUser();
+    try (Sqld sqld = Sqld.start(); HeartbeatStore s = Fixtures.open(sqld.url(), Duration.ofMillis(500))) {
+      s.heartbeats().store(heartbeat(u, "o", T0));
+      sqld.pause();
+      try {
+        assertThatThrownBy(() -> s.heartbeats().last(u, "o")).isInstanceOf(StoreTimeoutException.class);
+      } finally {
+        sqld.resume();
+      }
+      assertThat(s.heartbeats().last(u, "o")).isPresent();
+    }
+  }
+}
