@@ -51,6 +51,7 @@ public final class Sqld implements AutoCloseable {
   private final int port;
   private Process process;
   private Thread shutdownHook;
+  private boolean paused;
 
   private Sqld(Path binary, Path dbPath, Path log, Map<String, String> env, int port) {
     this.binary = binary;
@@ -136,6 +137,7 @@ public final class Sqld implements AutoCloseable {
       process.destroyForcibly();
       waitFor(process);
       process = null;
+      paused = false;
       removeShutdownHook();
     }
   }
@@ -151,17 +153,21 @@ public final class Sqld implements AutoCloseable {
   /** Freezes the process (SIGSTOP): it keeps its connections but answers nothing until {@link #resume()}. */
   public synchronized void pause() {
     signal("STOP");
+    paused = true;
   }
 
   public synchronized void resume() {
-    signal("CONT");
+    if (paused) {
+      signal("CONT");
+      paused = false;
+    }
   }
 
   /** Stops sqld (SIGTERM, then SIGKILL after 5 s). Idempotent. */
   public synchronized void stop() {
     if (process != null) {
       if (process.isAlive()) {
-        signal("CONT");
+        resume();  // a stopped process cannot act on SIGTERM
         process.destroy();
         try {
           if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -252,7 +258,8 @@ public final class Sqld implements AutoCloseable {
       return;
     }
     try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       kill.waitFor(5, TimeUnit.SECONDS);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot send SIG" + signal + " to sqld", e);

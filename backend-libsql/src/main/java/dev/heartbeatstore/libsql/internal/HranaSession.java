@@ -182,7 +182,7 @@ final class HranaSession implements SqlSession {
         if (deadline.remainingNanos() <= sleep) {
           throw a.failure;
         }
-        log.debug("{}: {} (attempt {}), retrying in {} ms", operation, a.failure.getMessage(), attempt,
+        log.debug("{} (attempt {}), retrying in {} ms", a.failure.getMessage(), attempt,
             TimeUnit.NANOSECONDS.toMillis(sleep));
         try {
           TimeUnit.NANOSECONDS.sleep(sleep);
