@@ -37,7 +37,7 @@ public interface BackendProvider {
    */
   default MigrationAccess openMigrationAccess(BackendContext context) {
     throw new dev.heartbeatstore.ConfigurationException(
-        "the " + name() + " backend has no migration access; use postgres or turso");
+        "the " + name() + " backend does not support the migration tools (backfill, verify, doctor)");
   }
 
   /** Other names that select this backend, e.g. {@code "libsql"} for {@code "turso"}. */

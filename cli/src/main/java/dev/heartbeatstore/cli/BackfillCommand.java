@@ -1,0 +1,152 @@
+package dev.heartbeatstore.cli;
+
+import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.migration.Backfill;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "backfill", mixinStandardHelpOptions = true,
+    description = "Copy heartbeats and monitors from one backend to the other (default: hedging primary to secondary). "
+        + "Insert-if-absent, resumable: killed and run again, it finishes with no duplicates and no gaps.")
+final class BackfillCommand implements Callable<Integer>, HeartbeatCli.EnvironmentAware {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--from", paramLabel = "NAME", description = "postgres or turso (default: the hedging primary)")
+  String from;
+
+  @Option(names = "--to", paramLabel = "NAME", description = "postgres or turso (default: the hedging secondary)")
+  String to;
+
+  @Option(names = "--batch-size", defaultValue = "2000", description = "rows per batch (default ${DEFAULT-VALUE})")
+  int batchSize;
+
+  @Option(names = "--checkpoint", paramLabel = "FILE", defaultValue = "heartbeat-backfill.checkpoint",
+      description = "where progress is saved after every batch (default ${DEFAULT-VALUE})")
+  Path checkpoint;
+
+  @Option(names = "--plain", description = "plain progress lines even on a terminal")
+  boolean plain;
+
+  private Map<String, String> env;
+
+  @Override
+  public void environment(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    HeartbeatStoreConfig config = connection.builder(env).build();
+    Backfill.Builder builder = Backfill.builder(config).batchSize(batchSize).checkpoint(checkpoint);
+    if (from != null) {
+      builder.from(from);
+    }
+    if (to != null) {
+      builder.to(to);
+    }
+    boolean terminal = System.console() != null && !plain;
+    Progress progress = terminal ? new BarProgress() : new LineProgress(out);
+    Backfill.Result result;
+    try {
+      result = builder.progress(progress::update).build().run();
+    } finally {
+      progress.close();
+    }
+    out.printf("backfill done%s: %d heartbeats (%d new) and %d monitors (%d new) in %.1f s, %.0f rows/s%n",
+        result.resumed() ? " (resumed from " + checkpoint + ")" : "",
+        result.heartbeatsCopied(), result.heartbeatsInserted(), result.monitorsCopied(), result.monitorsInserted(),
+        result.took().toNanos() / 1e9,
+        (result.heartbeatsCopied() + result.monitorsCopied()) / Math.max(1e-9, result.took().toNanos() / 1e9));
+    return HeartbeatCli.OK;
+  }
+
+  private interface Progress extends AutoCloseable {
+    void update(Backfill.Progress p);
+
+    @Override
+    void close();
+  }
+
+  /** A live bar (rows, rows/s, ETA) on a terminal. */
+  private static final class BarProgress implements Progress {
+    private ProgressBar bar;
+    private String table;
+
+    @Override
+    public void update(Backfill.Progress p) {
+      if (bar == null || !p.table().equals(table)) {
+        close();
+        table = p.table();
+        bar = new ProgressBarBuilder().setTaskName(p.table()).setInitialMax(Math.max(p.total(), p.copied()))
+            .setUnit(" rows", 1).showSpeed().setStyle(ProgressBarStyle.ASCII).build();
+      }
+      bar.maxHint(Math.max(p.total(), p.copied()));
+      bar.stepTo(p.copied());
+    }
+
+    @Override
+    public void close() {
+      if (bar != null) {
+        bar.close();
+        bar = null;
+      }
+    }
+  }
+
+  /** One line every 2 seconds when the output is not a terminal (CI logs, files). */
+  private static final class LineProgress implements Progress {
+    private static final long EVERY = Duration.ofSeconds(2).toNanos();
+    private final PrintWriter out;
+    private long lastPrint = System.nanoTime();
+    private Backfill.Progress last;
+
+    LineProgress(PrintWriter out) {
+      this.out = out;
+    }
+
+    @Override
+    public void update(Backfill.Progress p) {
+      boolean tableChanged = last != null && !last.table().equals(p.table());
+      if (tableChanged) {
+        print(last);
+      }
+      last = p;
+      if (System.nanoTime() - lastPrint >= EVERY) {
+        print(p);
+      }
+    }
+
+    private void print(Backfill.Progress p) {
+      lastPrint = System.nanoTime();
+      double rate = p.rowsPerSecond();
+      long remaining = Math.max(0, p.total() - p.copied());
+      String eta = rate > 0 ? Math.round(remaining / rate) + " s" : "?";
+      out.printf("%s: %d/%d rows (%.1f%%), %.0f rows/s, ETA %s%n", p.table(), p.copied(), p.total(),
+          p.total() == 0 ? 100.0 : 100.0 * Math.min(p.copied(), p.total()) / p.total(), rate, eta);
+    }
+
+    @Override
+    public void close() {
+      if (last != null) {
+        print(last);
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.heartbeatstore.cli;
+
+import dev.heartbeatstore.ConfigurationException;
+import dev.heartbeatstore.HeartbeatStoreException;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code heartbeat}: a thin shell over the library. Every command reads the same environment as the
+ * library (SPEC §3) and takes flags that override it.
+ *
+ * <p>Exit codes: 0 success; 1 a backend cannot be reached, refused or failed; 2 bad arguments or
+ * settings (with usage); 3 {@code verify} found differences.
+ */
+@Command(name = "heartbeat", mixinStandardHelpOptions = true, version = "heartbeat 0.1.0-SNAPSHOT",
+    description = "Phone heartbeats in PostgreSQL or libSQL/Turso, and the migration between them.",
+    subcommands = {DemoCommand.class, MigrateCommand.class, BackfillCommand.class, VerifyCommand.class,
+        DoctorCommand.class, CommandLine.HelpCommand.class})
+public final class HeartbeatCli implements Runnable {
+
+  public static final int OK = 0;
+  public static final int UNAVAILABLE = 1;
+  public static final int USAGE = 2;
+  public static final int DIFFERENT = 3;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs one command line; returns the exit code. */
+  public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new HeartbeatCli(), new Factory(env));
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof ConfigurationException || e instanceof IllegalArgumentException) {
+        err.println("heartbeat: " + e.getMessage());
+        return USAGE;
+      }
+      if (e instanceof HeartbeatStoreException) {
+        err.println("heartbeat: " + e.getMessage());
+        return UNAVAILABLE;
+      }
+      err.println("heartbeat: " + e);
+      return UNAVAILABLE;
+    });
+    return cli.execute(args);
+  }
+
+  /** Gives every command the environment it runs in (the process's, or a test's). */
+  private static final class Factory implements CommandLine.IFactory {
+    private final Map<String, String> env;
+    private final CommandLine.IFactory fallback = CommandLine.defaultFactory();
+
+    Factory(Map<String, String> env) {
+      this.env = env;
+    }
+
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      K instance = fallback.create(cls);
+      if (instance instanceof EnvironmentAware aware) {
+        aware.environment(env);
+      }
+      return instance;
+    }
+  }
+
+  /** A command that reads the environment. */
+  interface EnvironmentAware {
+    void environment(Map<String, String> env);
+  }
+}
