@@ -2,9 +2,11 @@ package dev.heartbeatstore.libsql;
 
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.libsql.internal.LibsqlMigrationAccess;
 import dev.heartbeatstore.libsql.internal.LibsqlStore;
 import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
+import dev.heartbeatstore.spi.MigrationAccess;
 import java.util.Set;
 
 /**
@@ -32,5 +34,10 @@ public final class LibsqlProvider implements BackendProvider {
   @Override
   public HeartbeatStore open(BackendContext context) {
     return LibsqlStore.open(context.config(), context.clock());
+  }
+
+  @Override
+  public MigrationAccess openMigrationAccess(BackendContext context) {
+    return LibsqlMigrationAccess.open(context.config(), context.clock());
   }
 }

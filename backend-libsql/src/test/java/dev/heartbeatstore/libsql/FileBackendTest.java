@@ -56,17 +56,35 @@ class FileBackendTest {
   class Schema {
 
     @Test
-    @DisplayName("is created at start and recorded as version 1 in heartbeat_store_schema_history; a second start changes nothing")
+    @DisplayName("is created at start, each version recorded in heartbeat_store_schema_history; a second start changes nothing")
     void migrates() throws SQLException {
       Fixtures.open(url()).close();
       Fixtures.open(url()).close();
       try (Connection c = raw(); ResultSet rs = c.createStatement().executeQuery(
-          "SELECT version, description FROM heartbeat_store_schema_history")) {
+          "SELECT version, description FROM heartbeat_store_schema_history ORDER BY version")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getInt(1)).isEqualTo(1);
         assertThat(rs.getString(2)).isEqualTo("heartbeats and monitors");
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(2);
         assertThat(rs.next()).isFalse();
       }
+    }
+
+    @Test
+    @DisplayName("a database at version 1 is upgraded to the latest at start; with migrate=false it is refused as behind")
+    void upgradesAnOlderSchema() throws SQLException {
+      Fixtures.open(url()).close();
+      try (Connection c = raw()) {
+        c.createStatement().executeUpdate("DROP INDEX heartbeats_timestamp_id_idx");
+        c.createStatement().executeUpdate("DELETE FROM heartbeat_store_schema_history WHERE version = 2");
+      }
+      assertThatThrownBy(() -> Fixtures.open(url(), b -> b.migrate(false)))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("behind")
+          .hasMessageContaining("[2]");
+      Fixtures.open(url()).close();
+      Fixtures.open(url(), b -> b.migrate(false)).close();
     }
 
     @Test

@@ -116,7 +116,7 @@ final class HranaSession implements SqlSession {
   }
 
   @Override
-  public void executeAtomically(String operation, List<Statement> statements) {
+  public long[] executeAtomically(String operation, List<Statement> statements) {
     StreamResult r = send(operation, HranaCodec.atomicBatch(statements), true).get(0);
     if (!r.ok()) {
       throw translate(operation, r.error);
@@ -126,7 +126,12 @@ final class HranaSession implements SqlSession {
     }
     int commit = HranaCodec.commitStep(statements.size());
     if (commit < r.stepResults.size() && r.stepResults.get(commit) != null) {
-      return;
+      long[] changes = new long[statements.size()];
+      for (int i = 0; i < changes.length; i++) {
+        HranaCodec.StmtResult step = r.stepResults.get(i + 1);
+        changes[i] = step == null ? 0 : step.affectedRowCount();
+      }
+      return changes;
     }
     // Not committed: report the first step that failed (the ROLLBACK step ran, nothing was applied).
     for (int i = 0; i < r.stepErrors.size(); i++) {

@@ -144,25 +144,28 @@ final class JdbcSession implements SqlSession {
   }
 
   @Override
-  public void executeAtomically(String operation, List<Statement> statements) {
+  public long[] executeAtomically(String operation, List<Statement> statements) {
     Deadline deadline = Deadline.after(timeout);
     lockWriter(operation, deadline);
     try {
       writer.setAutoCommit(false);
       try {
+        long[] changes = new long[statements.size()];
+        int i = 0;
         for (Statement statement : statements) {
           if (deadline.expired()) {
             // Nothing is committed yet: the rollback below leaves the file as it was.
             throw deadline.timeout(operation, "the transaction was rolled back");
           }
           try (PreparedStatement ps = prepare(writer, statement)) {
-            ps.executeUpdate();
+            changes[i++] = ps.executeUpdate();
           }
         }
         if (deadline.expired()) {
           throw deadline.timeout(operation, "the transaction was rolled back");
         }
         writer.commit();
+        return changes;
       } catch (SQLException | RuntimeException e) {
         try {
           writer.rollback();

@@ -6,7 +6,6 @@ import dev.heartbeatstore.HeartbeatRepository;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,33 +27,12 @@ public final class LibsqlStore implements HeartbeatStore {
   }
 
   /**
-   * The schema check or migration at start-up may take longer than one repository operation (a
-   * cold remote database, a first migration); it gets at least this long.
-   */
-  static final Duration MIN_STARTUP_TIMEOUT = Duration.ofSeconds(10);
-
-  /**
    * Opens the session {@code TURSO_DATABASE_URL} names, then applies ({@code migrate}) or checks the schema.
    *
    * @throws ConfigurationException for a bad URL or a missing schema with {@code migrate=false}
    */
   public static LibsqlStore open(HeartbeatStoreConfig config, Clock clock) {
-    LibsqlLocation location = LibsqlLocation.parse(config.tursoDatabaseUrl(), config.tursoAuthToken());
-    Duration startup = config.timeout().compareTo(MIN_STARTUP_TIMEOUT) > 0 ? config.timeout() : MIN_STARTUP_TIMEOUT;
-    SqlSession session = location.isFile()
-        ? new JdbcSession(location.file(), startup, config.poolSize())
-        : new HranaSession(location, startup, config.poolSize());
-    try {
-      if (config.migrate()) {
-        Migrations.migrate(session, clock);
-      } else {
-        Migrations.check(session);
-      }
-      session.setTimeout(config.timeout());
-    } catch (RuntimeException e) {
-      session.close();
-      throw e;
-    }
+    SqlSession session = Sessions.open(config, clock);
     log.info("heartbeat-store opened {}", session.describe());
     return new LibsqlStore(session, clock);
   }

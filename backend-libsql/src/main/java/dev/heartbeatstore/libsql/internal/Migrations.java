@@ -30,7 +30,9 @@ final class Migrations {
   private static final String LOCATION = "/dev/heartbeatstore/libsql/migration/";
 
   /** Every migration, in order; a new schema version adds a file here and to the resources. */
-  private static final List<String> FILES = List.of("V1__heartbeats_and_monitors.sql");
+  private static final List<String> FILES = List.of(
+      "V1__heartbeats_and_monitors.sql",
+      "V2__heartbeats_scan_index.sql");
 
   private static final String CREATE_HISTORY = "CREATE TABLE IF NOT EXISTS " + HISTORY + " ("
       + "version INTEGER NOT NULL PRIMARY KEY, "
@@ -112,6 +114,16 @@ final class Migrations {
           + " is behind: versions " + missing + " are not applied; " + HeartbeatStoreConfig.MIGRATE
           + "=false only checks it: start once with " + HeartbeatStoreConfig.MIGRATE + "=true to upgrade it");
     }
+  }
+
+  /** The highest version applied, or null when the database has no history table. */
+  static Integer appliedVersion(SqlSession session) {
+    String op = "schema.version";
+    List<Object[]> rows = session.query(op, Statement.of(HISTORY_EXISTS));
+    if (rows.isEmpty() || !Long.valueOf(1L).equals(rows.get(0)[0])) {
+      return null;
+    }
+    return applied(session, op).keySet().stream().max(Integer::compare).orElse(null);
   }
 
   private static Map<Integer, Long> applied(SqlSession session, String op) {

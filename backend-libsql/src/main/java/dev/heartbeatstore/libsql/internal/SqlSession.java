@@ -22,8 +22,8 @@ public interface SqlSession extends AutoCloseable {
   /** Runs one write; returns the number of rows it changed. */
   long execute(String operation, Statement statement);
 
-  /** Runs the statements in one transaction: all of them or none. */
-  void executeAtomically(String operation, List<Statement> statements);
+  /** Runs the statements in one transaction, all of them or none; returns each one's change count. */
+  long[] executeAtomically(String operation, List<Statement> statements);
 
   /**
    * Sets the deadline of every later call. The store opens its session with a longer start-up
