@@ -640,6 +640,14 @@ public abstract class HeartbeatStoreContract {
     }
 
     @Test
+    @DisplayName("matching is exact, case included, the same on every backend")
+    void caseSensitive() {
+      assertThat(search("beta")).containsExactly(underscore);
+      assertThat(heartbeats().index(user, owner, new IndexParams(0, 100, "BETA"))).isEmpty();
+      assertThat(heartbeats().index(user, owner, new IndexParams(0, 100, "IT'S"))).isEmpty();
+    }
+
+    @Test
     @DisplayName("a query that matches nothing returns an empty list")
     void matchesNothing() {
       assertThat(search("9.9.9")).isEmpty();
@@ -890,6 +898,26 @@ public abstract class HeartbeatStoreContract {
       assertThatCode(() -> heartbeats().storeAll(new ArrayList<>())).doesNotThrowAnyException();
 
       assertThat(all(user, owner)).containsExactly(existing);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @DisplayName("a batch of 12,000 heartbeats, more than one statement's bind parameters allow, is stored whole")
+    void hugeBatch() {
+      String user = newUserId();
+      String owner = newOwner();
+      List<Heartbeat> batch = IntStream.range(0, 12_000)
+          .mapToObj(i -> heartbeat(user, owner, T0.plusNanos(i * 1000L)))
+          .collect(Collectors.toList());
+
+      heartbeats().storeAll(batch);
+
+      List<Heartbeat> expected = HeartbeatStoreContract.newestFirst(batch);
+      assertThat(heartbeats().index(user, owner, new IndexParams(0, 1000, null)))
+          .containsExactlyElementsOf(expected.subList(0, 1000));
+      assertThat(heartbeats().index(user, owner, new IndexParams(11_500, 1000, null)))
+          .containsExactlyElementsOf(expected.subList(11_500, 12_000));
+      heartbeats().deleteAllForUser(user);
     }
 
     @Test
