@@ -3,8 +3,10 @@ package dev.heartbeatstore.postgres;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.postgres.internal.PostgresHeartbeatStore;
+import dev.heartbeatstore.postgres.internal.PostgresMigrationAccess;
 import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
+import dev.heartbeatstore.spi.MigrationAccess;
 
 /**
  * The PostgreSQL backend ({@code HEARTBEAT_DB_BACKEND=postgres}): a HikariCP pool over pgjdbc, the
@@ -28,5 +30,10 @@ public final class PostgresProvider implements BackendProvider {
   @Override
   public HeartbeatStore open(BackendContext context) {
     return PostgresHeartbeatStore.open(context.config(), context.clock());
+  }
+
+  @Override
+  public MigrationAccess openMigrationAccess(BackendContext context) {
+    return PostgresMigrationAccess.open(context.config(), context.clock());
   }
 }

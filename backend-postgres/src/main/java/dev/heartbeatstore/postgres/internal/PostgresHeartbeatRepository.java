@@ -76,6 +76,17 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void storeAll(List<Heartbeat> heartbeats) {
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT_ALL)) {
+      bindArrays(ps, heartbeats);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw errors.translate(e, "storeAll", TABLE, heartbeats.size() + " heartbeats, ids "
+          + heartbeats.get(0).id() + " … " + heartbeats.get(heartbeats.size() - 1).id());
+    }
+  }
+
+  /** Binds the six column arrays of an {@code unnest(uuid[], text[], text[], bool[], text[], timestamptz[])}. */
+  static void bindArrays(PreparedStatement ps, List<Heartbeat> heartbeats) throws SQLException {
     int n = heartbeats.size();
     String[] ids = new String[n];
     String[] owners = new String[n];
@@ -92,17 +103,12 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
       userIds[i] = h.userId();
       timestamps[i] = Timestamps.toText(h.timestamp());
     }
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT_ALL)) {
-      ps.setObject(1, ids);
-      ps.setObject(2, owners);
-      ps.setObject(3, versions);
-      ps.setObject(4, charging);
-      ps.setObject(5, userIds);
-      ps.setObject(6, timestamps);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw errors.translate(e, "storeAll", TABLE, n + " heartbeats, ids " + ids[0] + " … " + ids[n - 1]);
-    }
+    ps.setObject(1, ids);
+    ps.setObject(2, owners);
+    ps.setObject(3, versions);
+    ps.setObject(4, charging);
+    ps.setObject(5, userIds);
+    ps.setObject(6, timestamps);
   }
 
   @Override

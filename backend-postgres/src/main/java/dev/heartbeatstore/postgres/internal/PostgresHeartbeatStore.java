@@ -28,12 +28,17 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
 
   private final PostgresUrl url;
   private final HikariDataSource pool;
+  private final PostgresErrors errors;
+  private final Duration timeout;
   private final HeartbeatRepository heartbeats;
   private final HeartbeatMonitorRepository monitors;
 
-  private PostgresHeartbeatStore(PostgresUrl url, HikariDataSource pool, PostgresErrors errors, Clock clock) {
+  private PostgresHeartbeatStore(PostgresUrl url, HikariDataSource pool, PostgresErrors errors, Clock clock,
+                                 Duration timeout) {
     this.url = url;
     this.pool = pool;
+    this.errors = errors;
+    this.timeout = timeout;
     this.heartbeats = new PostgresHeartbeatRepository(pool, errors);
     this.monitors = new PostgresMonitorRepository(pool, errors, clock);
   }
@@ -53,7 +58,7 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
       // Its own, unpooled connection without a statement timeout: migrations may take longer than one
       // operation's deadline, and Flyway may want a second connection while the pool is small.
       PostgresSchema.apply(dataSource(url, timeout, false), config.migrate(), errors);
-      return new PostgresHeartbeatStore(url, pool, errors, clock);
+      return new PostgresHeartbeatStore(url, pool, errors, clock, timeout);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -105,6 +110,19 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
       ds.setSocketTimeout(timeoutSeconds + 2);
     }
     return ds;
+  }
+
+  HikariDataSource pool() {
+    return pool;
+  }
+
+  PostgresErrors errors() {
+    return errors;
+  }
+
+  /** An unpooled data source without a statement timeout, for Flyway. */
+  javax.sql.DataSource migrationDataSource() {
+    return dataSource(url, timeout, false);
   }
 
   @Override

@@ -30,18 +30,7 @@ final class PostgresSchema {
    * @throws ConfigurationException when checking finds the schema missing, behind or altered
    */
   static void apply(DataSource dataSource, boolean migrate, PostgresErrors errors) {
-    Flyway flyway = Flyway.configure(PostgresSchema.class.getClassLoader())
-        .dataSource(dataSource)
-        .table(HISTORY_TABLE)
-        .locations(LOCATION)
-        // The host's schema is usually not empty (its own tables, its own Flyway history). Baseline at 0,
-        // below V1, so that V1 still runs there instead of being skipped as "already applied".
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .baselineDescription("heartbeat-store baseline: the schema already held other tables")
-        .failOnMissingLocations(true)
-        .cleanDisabled(true)
-        .load();
+    Flyway flyway = flyway(dataSource);
     try {
       if (migrate) {
         flyway.migrate();
@@ -55,6 +44,39 @@ final class PostgresSchema {
       throw new ConfigurationException("the heartbeat-store schema (history table " + HISTORY_TABLE
           + ") cannot be " + (migrate ? "migrated" : "checked") + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Flyway flyway(DataSource dataSource) {
+    return Flyway.configure(PostgresSchema.class.getClassLoader())
+        .dataSource(dataSource)
+        .table(HISTORY_TABLE)
+        .locations(LOCATION)
+        // The host's schema is usually not empty (its own tables, its own Flyway history). Baseline at 0,
+        // below V1, so that V1 still runs there instead of being skipped as "already applied".
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .baselineDescription("heartbeat-store baseline: the schema already held other tables")
+        .failOnMissingLocations(true)
+        .cleanDisabled(true)
+        .load();
+  }
+
+  /** The version applied in the database, or null when there is no schema. */
+  static String currentVersion(DataSource dataSource) {
+    MigrationInfo current = flyway(dataSource).info().current();
+    return current == null ? null : current.getVersion().getVersion();
+  }
+
+  /** The newest version among this library's migrations. */
+  static String latestVersion(DataSource dataSource) {
+    MigrationInfo[] all = flyway(dataSource).info().all();
+    String latest = null;
+    for (MigrationInfo m : all) {
+      if (m.getVersion() != null && !"0".equals(m.getVersion().getVersion())) {
+        latest = m.getVersion().getVersion();
+      }
+    }
+    return latest;
   }
 
   private static void check(Flyway flyway) {
