@@ -1,0 +1,144 @@
+package dev.heartbeatstore.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartbeatstore.migration.MigrationFixture;
+import dev.heartbeatstore.postgres.IsolatedSchema;
+import dev.heartbeatstore.testsupport.Sqld;
+import java.io.Reader;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("The heartbeat command")
+class HeartbeatCliTest {
+
+  @TempDir
+  Path dir;
+
+  @Nested
+  @DisplayName("demo")
+  class Demo {
+
+    @Test
+    @DisplayName("with an empty environment, in an empty directory, uses ./heartbeats.db and prints the status table")
+    void embeddedDefault() throws Exception {
+      Cli.Result r = Cli.run(dir, Cli.env(Map.of()), "demo");
+
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out()).contains("No backend configured: using the embedded libSQL file ./heartbeats.db");
+      assertThat(r.out()).contains("PHONE", "LAST HEARTBEAT (UTC)", "STATUS");
+      assertThat(r.out().lines().filter(l -> l.startsWith("+1555"))).hasSize(50);
+      assertThat(r.out()).contains(" online", " missed", " offline");
+      assertThat(r.out()).containsPattern("50 phones: \\d+ online, \\d+ missed, \\d+ offline");
+      assertThat(dir.resolve("heartbeats.db")).exists();
+
+      Cli.Result again = Cli.run(dir, Cli.env(Map.of()), "demo", "--phones", "5", "--silent", "1");
+      assertThat(again.exit()).as(again.err()).isZero();
+      assertThat(again.out().lines().filter(l -> l.startsWith("+1555"))).hasSize(5);
+    }
+  }
+
+  @Nested
+  @DisplayName("bad arguments and settings")
+  class BadInput {
+
+    @Test
+    @DisplayName("a bad option value prints usage and exits 2")
+    void badOption() throws Exception {
+      Cli.Result r = Cli.run(dir, Cli.env(Map.of()), "demo", "--phones", "many");
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err()).contains("Invalid value for option '--phones'", "Usage: heartbeat demo");
+    }
+
+    @Test
+    @DisplayName("an unknown command, or none, prints usage and exits 2")
+    void unknownCommand() throws Exception {
+      assertThat(Cli.run(dir, Cli.env(Map.of()), "frobnicate").exit()).isEqualTo(2);
+      Cli.Result none = Cli.run(dir, Cli.env(Map.of()));
+      assertThat(none.exit()).isEqualTo(2);
+      assertThat(none.err()).contains("Usage: heartbeat", "demo", "backfill", "verify", "doctor", "migrate");
+    }
+
+    @Test
+    @DisplayName("a bad setting in the environment is one line naming the variable, exit 2")
+    void badSetting() throws Exception {
+      Cli.Result r = Cli.run(dir, Cli.env(Map.of("HEARTBEAT_DB_BACKEND", "mysql")), "doctor");
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err().strip().lines()).hasSize(1);
+      assertThat(r.err()).contains("HEARTBEAT_DB_BACKEND", "postgres, turso, libsql, hedging");
+    }
+
+    @Test
+    @DisplayName("an unreachable backend is one clear line without the password, exit 1")
+    void unreachable() throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Cli.Result r = Cli.run(dir, Cli.env(Map.of("DATABASE_URL", "postgres://app:s3cretpw@127.0.0.1:" + port + "/db",
+          "HEARTBEAT_DB_TIMEOUT", "2s")), "migrate");
+      assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+      assertThat(r.err().strip().lines()).hasSize(1);
+      assertThat(r.err()).contains("127.0.0.1:" + port).doesNotContain("s3cretpw");
+      assertThat(r.out()).doesNotContain("s3cretpw");
+    }
+  }
+
+  @Nested
+  @DisplayName("the migration, PostgreSQL to sqld")
+  class Migration {
+
+    @Test
+    @DisplayName("backfill killed with SIGKILL and run again finishes; verify says identical; doctor is happy")
+    void backfillKilledAndResumed() throws Exception {
+      try (IsolatedSchema postgres = IsolatedSchema.create(); Sqld sqld = Sqld.start()) {
+        MigrationFixture.seed(postgres.config().build(), 100_000, 1_000, 11);
+        Map<String, String> env = Cli.env(Map.of("HEARTBEAT_DB_BACKEND", "hedging",
+            "DATABASE_URL", postgres.url(), "TURSO_DATABASE_URL", sqld.url()));
+        Path checkpoint = dir.resolve("backfill.checkpoint");
+
+        Process first = Cli.builder(dir, env, "backfill", "--plain", "--batch-size", "1000",
+            "--checkpoint", checkpoint.toString()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (copied(checkpoint) < 20_000 && first.isAlive() && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(first.isAlive()).as("the backfill must still be running when it is killed").isTrue();
+        first.destroyForcibly(); // SIGKILL: no shutdown hook, no last checkpoint write
+        first.waitFor(10, TimeUnit.SECONDS);
+        long before = copied(checkpoint);
+        assertThat(before).isBetween(20_000L, 99_000L);
+
+        Cli.Result resumed = Cli.run(dir, env, "backfill", "--plain", "--checkpoint", checkpoint.toString());
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("backfill done (resumed from");
+
+        Cli.Result verify = Cli.run(dir, env, "verify");
+        assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).contains("IDENTICAL", "primary 100000, secondary 100000");
+
+        Cli.Result doctor = Cli.run(dir, env, "doctor");
+        assertThat(doctor.exit()).as(doctor.out() + doctor.err()).isZero();
+        assertThat(doctor.out()).contains("postgres (", "turso (", "OK");
+      }
+    }
+
+    private long copied(Path checkpoint) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(checkpoint)) {
+        p.load(r);
+        return Long.parseLong(p.getProperty("heartbeatsCopied", "0"));
+      } catch (Exception e) {
+        return 0; // not written yet, or being replaced
+      }
+    }
+  }
+}
