@@ -1,0 +1,33 @@
+package dev.heartbeatstore.benchmarks;
+
+import java.util.Locale;
+
+/**
+ * Entry point: {@code java -jar benchmarks/target/heartbeat-benchmarks.jar postgres}.
+ *
+ * <p>PostgreSQL comes from {@code BENCH_DATABASE_URL} (a {@code jdbc:postgresql://} URL), by default the
+ * local test server {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}. The harness works in
+ * schemas of its own ({@code hb_bench_*}), created at start and dropped at the end.
+ */
+public final class Benchmarks {
+
+  static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+  private Benchmarks() {}
+
+  public static void main(String[] args) throws Exception {
+    String backend = args.length > 0 ? args[0].toLowerCase(Locale.ROOT) : "postgres";
+    if (!backend.equals("postgres")) {
+      System.err.println("usage: java -jar heartbeat-benchmarks.jar postgres   (the only backend benchmarked so far)");
+      System.exit(2);
+    }
+    String url = System.getenv().getOrDefault("BENCH_DATABASE_URL", DEFAULT_URL);
+    if (!url.startsWith("jdbc:postgresql:")) {
+      System.err.println("BENCH_DATABASE_URL must be a jdbc:postgresql:// URL");
+      System.exit(2);
+    }
+    Report report = new PostgresBenchmark(url).run();
+    report.print(System.out);
+    System.exit(report.allTargetsMet() ? 0 : 1);
+  }
+}

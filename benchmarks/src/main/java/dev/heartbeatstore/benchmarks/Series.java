@@ -1,0 +1,62 @@
+package dev.heartbeatstore.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One operation measured over several rounds, each round on fresh connections. On a small shared machine
+ * one connection's server process can be unlucky in CPU placement for a while; the median of the
+ * rounds' medians is robust to that, the pooled samples give the tail.
+ */
+final class Series {
+
+  private final List<Samples> rounds = new ArrayList<>();
+
+  Samples newRound(int capacity) {
+    Samples samples = new Samples(capacity);
+    rounds.add(samples);
+    return samples;
+  }
+
+  /** The median over rounds of each round's p50. */
+  long p50() {
+    long[] medians = rounds.stream().mapToLong(r -> r.percentile(50)).sorted().toArray();
+    return medians[(medians.length - 1) / 2];
+  }
+
+  /**
+   * The median over rounds of {@code this} round's p50 divided by {@code baseline}'s p50 in the same
+   * round: both sides ran interleaved within a round, so each round's ratio is a fair comparison even
+   * when the machine's load changes between rounds.
+   */
+  double ratioTo(Series baseline) {
+    if (baseline.rounds.size() != rounds.size()) {
+      throw new IllegalStateException("different numbers of rounds");
+    }
+    double[] ratios = new double[rounds.size()];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = (double) rounds.get(i).percentile(50) / baseline.rounds.get(i).percentile(50);
+    }
+    Arrays.sort(ratios);
+    return ratios.length % 2 == 1 ? ratios[ratios.length / 2]
+        : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+  }
+
+  /** The {@code p}-th percentile of all samples of all rounds. */
+  long pooled(double p) {
+    int total = rounds.stream().mapToInt(Samples::count).sum();
+    Samples all = new Samples(total);
+    for (Samples round : rounds) {
+      for (long value : round.values()) {
+        all.add(value);
+      }
+    }
+    return all.percentile(p);
+  }
+
+  /** Each round's p50, for the log. */
+  String roundsP50() {
+    return Arrays.toString(rounds.stream().mapToLong(r -> r.percentile(50) / 1000).toArray()) + " µs";
+  }
+}
