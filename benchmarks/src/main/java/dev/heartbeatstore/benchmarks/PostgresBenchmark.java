@@ -39,11 +39,11 @@ final class PostgresBenchmark {
   private static final int LARGE_ROWS = 1_000_000;
   private static final int BULK_ROWS = 10_000;
 
-  private static final int ROUNDS = 7;
-  private static final int READ_WARMUP = 1_000;
-  private static final int READS = 3_000;
-  private static final int STORE_WARMUP = 300;
-  private static final int STORES = 1_500;
+  private static final int ROUNDS = 15;
+  private static final int READ_WARMUP = 500;
+  private static final int READS = 1_500;
+  private static final int STORE_WARMUP = 200;
+  private static final int STORES = 800;
   private static final int BULK_WARMUP = 2;
   private static final int BULKS = 11;
   private static final int BLOCK = 50;
