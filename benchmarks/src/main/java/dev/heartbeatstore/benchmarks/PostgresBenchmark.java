@@ -107,8 +107,10 @@ final class PostgresBenchmark {
       }
       bulks(bulk, libBulk, rawBulk);
     }
-    System.out.printf(Locale.ROOT, "p50 per round: last library %s, raw %s%n", libLastSmall.roundsP50(), rawLastSmall.roundsP50());
-    System.out.printf(Locale.ROOT, "p50 per round: store library %s, raw %s%n", libStore.roundsP50(), rawStore.roundsP50());
+    System.out.printf(Locale.ROOT, "last p50 per round: library %s, raw %s%n  ratios %s%n",
+        libLastSmall.roundsP50(), rawLastSmall.roundsP50(), libLastSmall.roundRatios(rawLastSmall));
+    System.out.printf(Locale.ROOT, "store p50 per round: library %s, raw %s%n  ratios %s%n",
+        libStore.roundsP50(), rawStore.roundsP50(), libStore.roundRatios(rawStore));
     System.out.printf(Locale.ROOT, "run took %.0f s (checksum %d)%n%n", (System.nanoTime() - started) / 1e9, sink);
 
     Report report = new Report();

@@ -32,6 +32,8 @@ final class Report {
   }
 
   void print(PrintStream out) {
+    out.println("library, baseline: median over rounds of each round's value; ratio: median of the per-round ratios");
+    out.println();
     String header = String.format(Locale.ROOT, "| %-44s | %10s | %10s | %-28s | %6s | %7s | %-4s |",
         "measure", "library", "baseline", "baseline is", "ratio", "target", "met");
     out.println(header);

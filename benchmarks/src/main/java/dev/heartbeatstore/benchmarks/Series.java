@@ -55,6 +55,16 @@ final class Series {
     return all.percentile(p);
   }
 
+  /** Each round's ratio to {@code baseline}, for the log. */
+  String roundRatios(Series baseline) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < rounds.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.2f",
+          (double) rounds.get(i).percentile(50) / baseline.rounds.get(i).percentile(50)));
+    }
+    return sb.append(']').toString();
+  }
+
   /** Each round's p50, for the log. */
   String roundsP50() {
     return Arrays.toString(rounds.stream().mapToLong(r -> r.percentile(50) / 1000).toArray()) + " µs";
