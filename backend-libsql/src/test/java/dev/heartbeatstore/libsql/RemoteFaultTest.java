@@ -98,6 +98,39 @@ class RemoteFaultTest {
   }
 
   @Nested
+  @DisplayName("a batch the caller gave up on")
+  class AbandonedBatch {
+
+    @Test
+    @Timeout(30)
+    @DisplayName("never commits later: the server reaches it past the deadline and rolls it back; the write lock is free")
+    void rollsBackOnTheServer() throws Exception {
+      String u = newUser();
+      List<Heartbeat> batch = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        batch.add(heartbeat(u, "late", T0.plusSeconds(i)));
+      }
+      store.heartbeats().last(u, "late");            // the clock offset is measured before the delay starts
+      store.heartbeats().storeAll(List.of(heartbeat(u, "warm", T0)));
+      proxy.delay(Duration.ofMillis(1500));         // the batch reaches sqld 1.5 s after it was sent
+      try {
+        long took = millisOf(() -> assertThatThrownBy(() -> store.heartbeats().storeAll(batch))
+            .isInstanceOf(StoreTimeoutException.class));
+        assertThat(took).isBetween(700L, 1400L);
+        Thread.sleep(1500);                          // sqld has now run the batch
+      } finally {
+        proxy.delay(Duration.ZERO);
+      }
+      try (HeartbeatStore direct = Fixtures.open(TestSqld.url(), Duration.ofMillis(800))) {
+        assertThat(direct.heartbeats().index(u, "late", IndexParams.first(1000))).isEmpty();
+        long took = millisOf(() -> direct.heartbeats().storeAll(List.of(heartbeat(u, "after", T0))));
+        assertThat(took).isLessThan(500L);
+        assertThat(direct.heartbeats().last(u, "after")).isPresent();
+      }
+    }
+  }
+
+  @Nested
   @DisplayName("a response body cut short is an error, never a partial list")
   class Truncated {
 

@@ -64,12 +64,17 @@ final class HranaCodec {
 
   /**
    * One {@code batch} that runs the statements as a transaction, then {@code close}: step 0 is
-   * {@code BEGIN}, each statement runs only if the step before it succeeded, {@code COMMIT} only if
-   * the last statement succeeded, and {@code ROLLBACK} whenever {@code COMMIT} did not succeed.
-   * Steps: {@code 0} BEGIN, {@code 1..n} statements, {@code n+1} COMMIT, {@code n+2} ROLLBACK.
+   * {@code BEGIN}, each statement runs only if the step before it succeeded, then a deadline guard
+   * fails if the server's clock has passed {@code deadlineEpochMillis}, {@code COMMIT} runs only if
+   * the guard succeeded, and {@code ROLLBACK} whenever {@code COMMIT} did not succeed.
+   * Steps: {@code 0} BEGIN, {@code 1..n} statements, {@code n+1} guard, {@code n+2} COMMIT, {@code n+3} ROLLBACK.
+   *
+   * <p>The guard is why a batch the client gave up on never commits later: the server finishes it
+   * on its own and rolls it back, instead of committing behind the caller's back (or, were the
+   * connection cut mid-batch, holding the write lock until sqld steals it seconds later).
    */
-  static byte[] atomicBatch(List<Statement> statements) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128 + statements.size() * 256);
+  static byte[] atomicBatch(List<Statement> statements, long deadlineEpochMillis) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + statements.size() * 256);
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       startPipeline(g);
       g.writeStartObject();
@@ -81,8 +86,9 @@ final class HranaCodec {
       for (int i = 0; i < n; i++) {
         writeStep(g, i, false, statements.get(i));
       }
-      writeStep(g, n, false, Statement.of("COMMIT"));
-      writeStep(g, n + 1, true, Statement.of("ROLLBACK"));
+      writeStep(g, n, false, Statement.of(DEADLINE_GUARD, deadlineEpochMillis));
+      writeStep(g, n + 1, false, Statement.of("COMMIT"));
+      writeStep(g, n + 2, true, Statement.of("ROLLBACK"));
       g.writeEndArray();
       g.writeEndObject();
       g.writeEndObject();
@@ -93,9 +99,25 @@ final class HranaCodec {
     return out.toByteArray();
   }
 
+  /**
+   * Fails (with SQLite's "integer overflow": {@code abs} of the smallest 64-bit integer) when the
+   * server's clock, in epoch milliseconds, is past the bound argument. {@code julianday('now')} is
+   * not constant, so SQLite cannot evaluate the failing branch ahead of time.
+   */
+  static final String DEADLINE_GUARD = "SELECT abs(CASE WHEN (julianday('now') - 2440587.5) * 86400000.0 > ?"
+      + " THEN -9223372036854775808 ELSE 0 END)";
+
+  /** The server's clock in epoch milliseconds, to estimate its offset from ours. */
+  static final String SERVER_CLOCK = "SELECT CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+
+  /** Index of the deadline guard step in {@link #atomicBatch} of {@code n} statements. */
+  static int guardStep(int n) {
+    return n + 1;
+  }
+
   /** Index of the COMMIT step in {@link #atomicBatch} of {@code n} statements. */
   static int commitStep(int n) {
-    return n + 1;
+    return n + 2;
   }
 
   private static void startPipeline(JsonGenerator g) throws IOException {

@@ -47,9 +47,17 @@ final class HranaSession implements SqlSession {
   private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+  /**
+   * How long an exchange we stopped waiting for may still run before it is cancelled. Cutting the
+   * connection at once could stop sqld mid-batch with the write lock held (it steals it back only
+   * after 5 s); left alone, the server finishes, and a batch rolls itself back at its deadline guard.
+   */
+  private static final Duration ABANDON_GRACE = Duration.ofSeconds(10);
+
   private final URI v3;
   private final URI v2;
   private volatile boolean useV2;
+  private volatile Long serverClockOffset;
   private final String authorization;
   private final String token;
   private volatile Duration timeout;
@@ -93,7 +101,7 @@ final class HranaSession implements SqlSession {
 
   @Override
   public List<Object[]> query(String operation, Statement statement) {
-    StreamResult r = send(operation, HranaCodec.execute(statement, true), false).get(0);
+    StreamResult r = send(operation, HranaCodec.execute(statement, true), false, Deadline.after(timeout)).get(0);
     if (!r.ok()) {
       throw translate(operation, r.error);
     }
@@ -105,7 +113,7 @@ final class HranaSession implements SqlSession {
 
   @Override
   public long execute(String operation, Statement statement) {
-    StreamResult r = send(operation, HranaCodec.execute(statement, false), true).get(0);
+    StreamResult r = send(operation, HranaCodec.execute(statement, false), true, Deadline.after(timeout)).get(0);
     if (!r.ok()) {
       throw translate(operation, r.error);
     }
@@ -117,7 +125,10 @@ final class HranaSession implements SqlSession {
 
   @Override
   public long[] executeAtomically(String operation, List<Statement> statements) {
-    StreamResult r = send(operation, HranaCodec.atomicBatch(statements), true).get(0);
+    Deadline deadline = Deadline.after(timeout);
+    long offset = serverClockOffsetMillis(deadline);
+    long serverDeadline = System.currentTimeMillis() + offset + deadline.remaining().toMillis();
+    StreamResult r = send(operation, HranaCodec.atomicBatch(statements, serverDeadline), true, deadline).get(0);
     if (!r.ok()) {
       throw translate(operation, r.error);
     }
@@ -137,6 +148,9 @@ final class HranaSession implements SqlSession {
     for (int i = 0; i < r.stepErrors.size(); i++) {
       HranaError e = r.stepErrors.get(i);
       if (e != null) {
+        if (i == HranaCodec.guardStep(statements.size())) {
+          throw deadline.timeout(operation, "the server reached the deadline before COMMIT and rolled back");
+        }
         throw translate(operation, e);
       }
     }
@@ -146,6 +160,31 @@ final class HranaSession implements SqlSession {
   @Override
   public void close() {
     executor.shutdownNow();
+  }
+
+  /**
+   * The server's clock minus ours, in milliseconds, measured once (to a round trip's accuracy) so
+   * that a batch's deadline guard compares like with like even when the clocks disagree.
+   */
+  private long serverClockOffsetMillis(Deadline deadline) {
+    Long known = serverClockOffset;
+    if (known != null) {
+      return known;
+    }
+    long before = System.currentTimeMillis();
+    StreamResult r = send("clock", HranaCodec.execute(Statement.of(HranaCodec.SERVER_CLOCK), true), false, deadline)
+        .get(0);
+    List<Object[]> rows = r.ok() && r.stmtResult != null ? r.stmtResult.rows() : List.of();
+    long after = System.currentTimeMillis();
+    long offset = 0;
+    if (!rows.isEmpty() && rows.get(0).length == 1 && rows.get(0)[0] instanceof Long) {
+      offset = (Long) rows.get(0)[0] - (before + after) / 2;
+    }
+    if (Math.abs(offset) > 1000) {
+      log.debug("{} runs a clock {} ms away from ours", describe(), offset);
+    }
+    serverClockOffset = offset;
+    return offset;
   }
 
   @Override
@@ -161,8 +200,7 @@ final class HranaSession implements SqlSession {
    * @param write whether the request changes data: a write is retried only when the server
    *              certainly did not run it (connection refused, 429/503 answered before execution)
    */
-  private List<StreamResult> send(String operation, byte[] body, boolean write) {
-    Deadline deadline = Deadline.after(timeout);
+  private List<StreamResult> send(String operation, byte[] body, boolean write, Deadline deadline) {
     try {
       if (!inFlight.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
         throw deadline.timeout(operation, "all " + describe() + " request slots stayed busy");
@@ -176,7 +214,13 @@ final class HranaSession implements SqlSession {
       while (true) {
         Attempt a = attempt(operation, body, write, deadline);
         if (a.results != null) {
-          return a.results;
+          HranaError busy = busyError(a.results.get(0));
+          if (busy == null) {
+            return a.results;
+          }
+          // SQLITE_BUSY: another stream held the write lock and nothing of ours was applied
+          // (a batch rolled back), so reads and writes alike are retried inside the deadline.
+          a.failure = translate(operation, busy);
         }
         if (a.v2Fallback) {
           continue;
@@ -212,7 +256,7 @@ final class HranaSession implements SqlSession {
     Attempt a = new Attempt();
     URI uri = useV2 ? v2 : v3;
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-        .timeout(deadline.remaining().isZero() ? Duration.ofMillis(1) : deadline.remaining())
+        .timeout(deadline.remaining().plus(ABANDON_GRACE))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (authorization != null) {
@@ -225,7 +269,8 @@ final class HranaSession implements SqlSession {
       // The request timeout only covers the wait for the headers; this also bounds the body.
       response = future.get(Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      future.cancel(true);
+      CompletableFuture.delayedExecutor(ABANDON_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(() -> future.cancel(true));
       throw deadline.timeout(operation, describe() + " did not answer");
     } catch (InterruptedException e) {
       future.cancel(true);
@@ -283,6 +328,28 @@ final class HranaSession implements SqlSession {
       return a;
     }
     throw failure;
+  }
+
+  /** The error of a result that failed only because the database was locked, else null. */
+  private static HranaError busyError(StreamResult r) {
+    if (r.error != null) {
+      return isBusy(r.error) ? r.error : null;
+    }
+    if (r.stepErrors != null) {
+      for (HranaError e : r.stepErrors) {
+        if (e != null) {
+          // The first failed step decides: BEGIN, an insert or COMMIT lost the lock; ROLLBACK ran.
+          return isBusy(e) ? e : null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isBusy(HranaError e) {
+    String code = e.code() == null ? "" : e.code();
+    return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")
+        || (e.message() != null && e.message().contains("database is locked"));
   }
 
   private static boolean isConnectionReset(Throwable e) {
