@@ -226,6 +226,32 @@ class PostgresHeartbeatStoreTest {
   }
 
   @Test
+  @DisplayName("names its connections heartbeat-store in pg_stat_activity, unless the URL names them")
+  void applicationName() throws Exception {
+    String own = "hb-test-" + UUID.randomUUID().toString().substring(0, 8);
+    try (HeartbeatStore named = HeartbeatStores.open(schema.config().databaseUrl(schema.url() + "&ApplicationName=" + own).build())) {
+      assertThat(connectionsNamed(own)).isPositive();
+    }
+    // The shared store of this class has connections under the default name; a new one adds its own.
+    long before = connectionsNamed("heartbeat-store");
+    try (HeartbeatStore unnamed = schema.open()) {
+      assertThat(connectionsNamed("heartbeat-store")).isGreaterThan(before);
+    }
+  }
+
+  private static long connectionsNamed(String applicationName) throws java.sql.SQLException {
+    try (java.sql.Connection c = schema.connect();
+         java.sql.PreparedStatement ps = c.prepareStatement(
+             "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND datname = current_database()")) {
+      ps.setString(1, applicationName);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("deleteAllForUser removes only that user's heartbeats")
   void deleteAllForUser() {
     String user = newUser();

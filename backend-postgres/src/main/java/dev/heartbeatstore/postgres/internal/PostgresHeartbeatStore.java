@@ -9,6 +9,7 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.postgresql.PGProperty;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -59,7 +60,7 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
       // operation's deadline, and Flyway may want a second connection while the pool is small.
       PostgresSchema.apply(dataSource(url, timeout, false), config.migrate(), errors);
       return new PostgresHeartbeatStore(url, pool, errors, clock, timeout);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       pool.close();
       throw e;
     }
@@ -96,7 +97,8 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
     if (url.password() != null) {
       ds.setPassword(url.password());
     }
-    if (ds.getApplicationName() == null || ds.getApplicationName().isEmpty()) {
+    if (!url.hasParameter(PGProperty.APPLICATION_NAME.getName())) {
+      // Shows in pg_stat_activity; a URL's own ApplicationName wins.
       ds.setApplicationName(APPLICATION_NAME);
     }
     int timeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);

@@ -224,6 +224,12 @@ public final class PostgresUrl {
     return r;
   }
 
+  /** Whether the URL sets the pgjdbc parameter {@code name} itself. */
+  public boolean hasParameter(String name) {
+    Properties props = Driver.parseURL(jdbcUrl, null);
+    return props != null && props.containsKey(name);
+  }
+
   /** The pgjdbc URL; for the {@code postgres://} form without user and password. */
   public String jdbcUrl() {
     return jdbcUrl;
