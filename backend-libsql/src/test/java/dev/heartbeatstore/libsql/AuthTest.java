@@ -42,8 +42,7 @@ class AuthTest {
 
   @BeforeAll
   void startSqld() {
-    TestSqld.url(); // same skip/fail rules as every remote test
-    sqld = Sqld.builder().env("SQLD_AUTH_JWT_KEY", keys.publicKey()).start();
+    sqld = TestSqld.startDedicated(Sqld.builder().env("SQLD_AUTH_JWT_KEY", keys.publicKey()));
   }
 
   @AfterAll

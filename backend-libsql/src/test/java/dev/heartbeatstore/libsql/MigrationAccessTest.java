@@ -34,8 +34,7 @@ class MigrationAccessTest {
   @Test
   @DisplayName("over HTTP against a fresh sqld: the same")
   void remote() {
-    TestSqld.url();
-    try (Sqld sqld = Sqld.start()) {
+    try (Sqld sqld = TestSqld.startDedicated()) {
       exercise(sqld.url());
     }
   }

@@ -149,7 +149,7 @@ class RemoteBackendTest {
   @Test
   @DisplayName("with migrate=false against an empty sqld, start fails with a ConfigurationException; after a migrating start it opens")
   void checkOnly() {
-    try (Sqld fresh = Sqld.start()) {
+    try (Sqld fresh = TestSqld.startDedicated()) {
       assertThatThrownBy(() -> Fixtures.open(fresh.url(), b -> b.migrate(false)))
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("schema is missing")
@@ -172,7 +172,7 @@ class RemoteBackendTest {
     Path data = dbPath.resolve("dbs").resolve("default");
     Files.createDirectories(data);
     Files.copy(file, data.resolve("data"));
-    try (Sqld served = Sqld.builder().dbPath(dbPath).start();
+    try (Sqld served = TestSqld.startDedicated(Sqld.builder().dbPath(dbPath));
         HeartbeatStore remote = Fixtures.open(served.url(), b -> b.migrate(false))) {
       assertThat(remote.heartbeats().last(user, "o")).contains(h);
     }

@@ -220,7 +220,7 @@ class RemoteFaultTest {
   @DisplayName("sqld killed mid-run and restarted on the same port and data: reads and writes carry on inside the deadline")
   void restart() {
     String u = newUser();
-    try (Sqld sqld = Sqld.start(); HeartbeatStore s = Fixtures.open(sqld.url(), Duration.ofSeconds(10))) {
+    try (Sqld sqld = TestSqld.startDedicated(); HeartbeatStore s = Fixtures.open(sqld.url(), Duration.ofSeconds(10))) {
       Heartbeat before = heartbeat(u, "o", T0);
       s.heartbeats().store(before);
       sqld.kill();
@@ -246,7 +246,7 @@ class RemoteFaultTest {
   @DisplayName("a frozen sqld (SIGSTOP) gives StoreTimeoutException; after SIGCONT it answers again")
   void frozen() {
     String u = newUser();
-    try (Sqld sqld = Sqld.start(); HeartbeatStore s = Fixtures.open(sqld.url(), Duration.ofMillis(500))) {
+    try (Sqld sqld = TestSqld.startDedicated(); HeartbeatStore s = Fixtures.open(sqld.url(), Duration.ofMillis(500))) {
       s.heartbeats().store(heartbeat(u, "o", T0));
       sqld.pause();
       try {

