@@ -32,6 +32,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("The PostgreSQL backend, when things go wrong,")
 class PostgresFailuresTest {
@@ -84,10 +86,12 @@ class PostgresFailuresTest {
     assertThat(everythingPrinted(thrown)).doesNotContain(PASSWORD);
   }
 
-  @Test
-  @DisplayName("a statement blocked by a lock ends in StoreTimeoutException after about the timeout")
-  void lockedTableTimesOut() throws Exception {
-    try (HeartbeatStore store = HeartbeatStores.open(schema.config().timeout(Duration.ofMillis(500)).build());
+  @ParameterizedTest(name = "URL options: {0}")
+  @ValueSource(strings = {"", "&options=-c%20work_mem%3D8MB"})
+  @DisplayName("a statement blocked by a lock ends in StoreTimeoutException after about the timeout, even when the URL has its own options")
+  void lockedTableTimesOut(String extraParameters) throws Exception {
+    try (HeartbeatStore store = HeartbeatStores.open(schema.config().databaseUrl(schema.url() + extraParameters)
+            .timeout(Duration.ofMillis(500)).build());
          Connection locker = schema.connect()) {
       locker.setAutoCommit(false);
       try (Statement s = locker.createStatement()) {
@@ -99,7 +103,7 @@ class PostgresFailuresTest {
       locker.rollback();
 
       assertThat(thrown).isInstanceOf(StoreTimeoutException.class)
-          .hasMessageContaining("heartbeats.last").hasMessageContaining("userId=u1");
+          .hasMessageContaining("heartbeats.last").hasMessageContaining("userId=u1").hasMessageContaining("500 ms");
       assertThat(millis).isBetween(400L, 1_500L);
       // The connection is healthy afterwards.
       assertThat(store.heartbeats().last("u1", "phone")).isEmpty();

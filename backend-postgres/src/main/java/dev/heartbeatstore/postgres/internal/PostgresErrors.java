@@ -48,7 +48,7 @@ public final class PostgresErrors {
     String what = table + "." + operation + " (" + key + ")";
     switch (classify(e)) {
       case TIMEOUT:
-        return new StoreTimeoutException(what + " did not finish within " + timeout + " on PostgreSQL at "
+        return new StoreTimeoutException(what + " did not finish within " + timeout.toMillis() + " ms on PostgreSQL at "
             + server + ": " + describe(e), e);
       case DUPLICATE:
         return new DuplicateRecordException(what + ": a record with this id already exists in " + table
@@ -65,7 +65,7 @@ public final class PostgresErrors {
     Kind kind = classify(e);
     String text = "cannot " + step + " (PostgreSQL at " + server + "): " + describe(e);
     if (kind == Kind.TIMEOUT) {
-      return new StoreTimeoutException(text + " (timeout " + timeout + ")", e);
+      return new StoreTimeoutException(text + " (timeout " + timeout.toMillis() + " ms)", e);
     }
     return new StoreUnavailableException(text, e);
   }
