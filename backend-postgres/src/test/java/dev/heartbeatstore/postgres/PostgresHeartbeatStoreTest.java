@@ -106,6 +106,23 @@ class PostgresHeartbeatStoreTest {
     }
 
     @Test
+    @DisplayName("stores strings that mean something in array literals exactly as given")
+    void arrayMetacharacters() {
+      String user = newUser();
+      List<String> versions = List.of("", "NULL", "null", "{1,2}", "a,b", "\"quoted\"", "back\\slash", " padded ",
+          "tab\tand\nnewline", "'; DROP TABLE heartbeats; --", "emoji 📱✅", "ü€");
+      List<Heartbeat> batch = new ArrayList<>();
+      for (int i = 0; i < versions.size(); i++) {
+        batch.add(new Heartbeat(UUID.randomUUID(), "own{er}," + i, versions.get(i), false, user, T0.plusSeconds(i)));
+      }
+      store.heartbeats().storeAll(batch);
+
+      for (Heartbeat h : batch) {
+        assertThat(store.heartbeats().last(user, h.owner())).contains(h);
+      }
+    }
+
+    @Test
     @DisplayName("stores nothing when the batch repeats an id")
     void duplicateWithinTheBatch() {
       String user = newUser();
