@@ -69,9 +69,9 @@ final class HranaCodec {
    * the guard succeeded, and {@code ROLLBACK} whenever {@code COMMIT} did not succeed.
    * Steps: {@code 0} BEGIN, {@code 1..n} statements, {@code n+1} guard, {@code n+2} COMMIT, {@code n+3} ROLLBACK.
    *
-   * <p>The guard is why a batch the client gave up on never commits later: the server finishes it
-   * on its own and rolls it back, instead of committing behind the caller's back (or, were the
-   * connection cut mid-batch, holding the write lock until sqld steals it seconds later).
+   * <p>The guard is why a batch the client gave up on never commits later: sqld runs a request to
+   * the end even after the client has gone, and would otherwise commit behind the caller's
+   * {@code StoreTimeoutException}.
    */
   static byte[] atomicBatch(List<Statement> statements, long deadlineEpochMillis) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256 + statements.size() * 256);

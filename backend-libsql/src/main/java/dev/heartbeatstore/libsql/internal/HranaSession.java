@@ -48,9 +48,9 @@ final class HranaSession implements SqlSession {
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   /**
-   * How long an exchange we stopped waiting for may still run before it is cancelled. Cutting the
-   * connection at once could stop sqld mid-batch with the write lock held (it steals it back only
-   * after 5 s); left alone, the server finishes, and a batch rolls itself back at its deadline guard.
+   * How long an exchange we stopped waiting for may still run before it is cancelled. sqld runs a
+   * request to the end whether or not the client still listens (a batch then rolls itself back at
+   * its deadline guard), so cutting the connection at once would only cost a keep-alive connection.
    */
   private static final Duration ABANDON_GRACE = Duration.ofSeconds(10);
 
