@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes and reads the JSON bodies of Hrana over HTTP ({@code /v3/pipeline}, same shape on
@@ -31,6 +34,12 @@ final class HranaCodec {
   /** A Hrana {@code StmtResult}: the rows (values typed as in {@link SqlSession#query}) and the change count. */
   record StmtResult(List<Object[]> rows, long affectedRowCount) {}
 
+  /**
+   * A pipeline body, how many results its response must hold, and which of them answers the
+   * statement or batch (the others are {@code store_sql} and {@code close}).
+   */
+  record Request(byte[] body, int results, int mainResult) {}
+
   /** One entry of the pipeline's {@code results}: ok with a statement or batch result, or an error. */
   static final class StreamResult {
     HranaError error;
@@ -46,20 +55,20 @@ final class HranaCodec {
   // ---------------------------------------------------------------- requests
 
   /** {@code execute} of one statement, then {@code close}. */
-  static byte[] execute(Statement statement, boolean wantRows) {
+  static Request execute(Statement statement, boolean wantRows) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       startPipeline(g);
       g.writeStartObject();
       g.writeStringField("type", "execute");
       g.writeFieldName("stmt");
-      writeStmt(g, statement, wantRows);
+      writeStmt(g, statement, wantRows, null);
       g.writeEndObject();
       endPipeline(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+    return new Request(out.toByteArray(), 2, 0);
   }
 
   /**
@@ -73,22 +82,41 @@ final class HranaCodec {
    * the end even after the client has gone, and would otherwise commit behind the caller's
    * {@code StoreTimeoutException}.
    */
-  static byte[] atomicBatch(List<Statement> statements, long deadlineEpochMillis) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + statements.size() * 256);
+  static Request atomicBatch(List<Statement> statements, long deadlineEpochMillis) {
+    // SQL text used more than once (every insert of a storeAll) is sent once, with store_sql, and
+    // referred to by id: a 1,000-row batch then carries its INSERT text once instead of 1,000 times.
+    Map<String, Integer> sqlIds = new HashMap<>();
+    Map<String, Integer> uses = new LinkedHashMap<>();
+    for (Statement st : statements) {
+      uses.merge(st.sql(), 1, Integer::sum);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + statements.size() * 200);
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       startPipeline(g);
+      for (Map.Entry<String, Integer> e : uses.entrySet()) {
+        if (e.getValue() > 1) {
+          int id = sqlIds.size() + 1;
+          sqlIds.put(e.getKey(), id);
+          g.writeStartObject();
+          g.writeStringField("type", "store_sql");
+          g.writeNumberField("sql_id", id);
+          g.writeStringField("sql", e.getKey());
+          g.writeEndObject();
+        }
+      }
       g.writeStartObject();
       g.writeStringField("type", "batch");
       g.writeObjectFieldStart("batch");
       g.writeArrayFieldStart("steps");
-      writeStep(g, -1, false, Statement.of("BEGIN"));
+      writeStep(g, -1, false, Statement.of("BEGIN"), null);
       int n = statements.size();
       for (int i = 0; i < n; i++) {
-        writeStep(g, i, false, statements.get(i));
+        Statement st = statements.get(i);
+        writeStep(g, i, false, st, sqlIds.get(st.sql()));
       }
-      writeStep(g, n, false, Statement.of(DEADLINE_GUARD, deadlineEpochMillis));
-      writeStep(g, n + 1, false, Statement.of("COMMIT"));
-      writeStep(g, n + 2, true, Statement.of("ROLLBACK"));
+      writeStep(g, n, false, Statement.of(DEADLINE_GUARD, deadlineEpochMillis), null);
+      writeStep(g, n + 1, false, Statement.of("COMMIT"), null);
+      writeStep(g, n + 2, true, Statement.of("ROLLBACK"), null);
       g.writeEndArray();
       g.writeEndObject();
       g.writeEndObject();
@@ -96,7 +124,7 @@ final class HranaCodec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+    return new Request(out.toByteArray(), sqlIds.size() + 2, sqlIds.size());
   }
 
   /**
@@ -135,8 +163,8 @@ final class HranaCodec {
   }
 
   /** A step conditioned on step {@code conditionStep} being ok (or, negated, not ok); -1: no condition. */
-  private static void writeStep(JsonGenerator g, int conditionStep, boolean negate, Statement statement)
-      throws IOException {
+  private static void writeStep(JsonGenerator g, int conditionStep, boolean negate, Statement statement,
+      Integer sqlId) throws IOException {
     g.writeStartObject();
     if (conditionStep >= 0) {
       g.writeObjectFieldStart("condition");
@@ -152,13 +180,19 @@ final class HranaCodec {
       g.writeEndObject();
     }
     g.writeFieldName("stmt");
-    writeStmt(g, statement, false);
+    writeStmt(g, statement, false, sqlId);
     g.writeEndObject();
   }
 
-  private static void writeStmt(JsonGenerator g, Statement statement, boolean wantRows) throws IOException {
+  /** A {@code Stmt}; with {@code sqlId} set, by reference to text stored with {@code store_sql}. */
+  private static void writeStmt(JsonGenerator g, Statement statement, boolean wantRows, Integer sqlId)
+      throws IOException {
     g.writeStartObject();
-    g.writeStringField("sql", statement.sql());
+    if (sqlId != null) {
+      g.writeNumberField("sql_id", sqlId);
+    } else {
+      g.writeStringField("sql", statement.sql());
+    }
     if (statement.argCount() > 0) {
       g.writeArrayFieldStart("args");
       for (int i = 0; i < statement.argCount(); i++) {

@@ -101,7 +101,7 @@ final class HranaSession implements SqlSession {
 
   @Override
   public List<Object[]> query(String operation, Statement statement) {
-    StreamResult r = send(operation, HranaCodec.execute(statement, true), false, Deadline.after(timeout)).get(0);
+    StreamResult r = send(operation, HranaCodec.execute(statement, true), false, Deadline.after(timeout));
     if (!r.ok()) {
       throw translate(operation, r.error);
     }
@@ -113,7 +113,7 @@ final class HranaSession implements SqlSession {
 
   @Override
   public long execute(String operation, Statement statement) {
-    StreamResult r = send(operation, HranaCodec.execute(statement, false), true, Deadline.after(timeout)).get(0);
+    StreamResult r = send(operation, HranaCodec.execute(statement, false), true, Deadline.after(timeout));
     if (!r.ok()) {
       throw translate(operation, r.error);
     }
@@ -128,7 +128,7 @@ final class HranaSession implements SqlSession {
     Deadline deadline = Deadline.after(timeout);
     long offset = serverClockOffsetMillis(deadline);
     long serverDeadline = System.currentTimeMillis() + offset + deadline.remaining().toMillis();
-    StreamResult r = send(operation, HranaCodec.atomicBatch(statements, serverDeadline), true, deadline).get(0);
+    StreamResult r = send(operation, HranaCodec.atomicBatch(statements, serverDeadline), true, deadline);
     if (!r.ok()) {
       throw translate(operation, r.error);
     }
@@ -172,8 +172,7 @@ final class HranaSession implements SqlSession {
       return known;
     }
     long before = System.currentTimeMillis();
-    StreamResult r = send("clock", HranaCodec.execute(Statement.of(HranaCodec.SERVER_CLOCK), true), false, deadline)
-        .get(0);
+    StreamResult r = send("clock", HranaCodec.execute(Statement.of(HranaCodec.SERVER_CLOCK), true), false, deadline);
     List<Object[]> rows = r.ok() && r.stmtResult != null ? r.stmtResult.rows() : List.of();
     long after = System.currentTimeMillis();
     long offset = 0;
@@ -200,7 +199,7 @@ final class HranaSession implements SqlSession {
    * @param write whether the request changes data: a write is retried only when the server
    *              certainly did not run it (connection refused, 429/503 answered before execution)
    */
-  private List<StreamResult> send(String operation, byte[] body, boolean write, Deadline deadline) {
+  private StreamResult send(String operation, HranaCodec.Request request, boolean write, Deadline deadline) {
     try {
       if (!inFlight.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
         throw deadline.timeout(operation, "all " + describe() + " request slots stayed busy");
@@ -212,11 +211,18 @@ final class HranaSession implements SqlSession {
     try {
       int attempt = 0;
       while (true) {
-        Attempt a = attempt(operation, body, write, deadline);
+        Attempt a = attempt(operation, request, write, deadline);
         if (a.results != null) {
-          HranaError busy = busyError(a.results.get(0));
+          for (int i = 0; i < request.mainResult(); i++) {
+            if (!a.results.get(i).ok()) {
+              // a store_sql failed: the statements after it could not refer to their text
+              throw translate(operation, a.results.get(i).error);
+            }
+          }
+          StreamResult main = a.results.get(request.mainResult());
+          HranaError busy = busyError(main);
           if (busy == null) {
-            return a.results;
+            return main;
           }
           // SQLITE_BUSY: another stream held the write lock and nothing of ours was applied
           // (a batch rolled back), so reads and writes alike are retried inside the deadline.
@@ -252,13 +258,13 @@ final class HranaSession implements SqlSession {
     boolean v2Fallback;
   }
 
-  private Attempt attempt(String operation, byte[] body, boolean write, Deadline deadline) {
+  private Attempt attempt(String operation, HranaCodec.Request body, boolean write, Deadline deadline) {
     Attempt a = new Attempt();
     URI uri = useV2 ? v2 : v3;
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
         .timeout(deadline.remaining().plus(ABANDON_GRACE))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.body()));
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
@@ -303,7 +309,7 @@ final class HranaSession implements SqlSession {
     int status = response.statusCode();
     if (status == 200) {
       try {
-        a.results = HranaCodec.parsePipeline(response.body(), 2);
+        a.results = HranaCodec.parsePipeline(response.body(), body.results());
       } catch (MalformedResponseException e) {
         throw malformed(operation, e.getMessage());
       }

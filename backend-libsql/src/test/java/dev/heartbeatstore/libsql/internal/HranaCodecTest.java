@@ -60,7 +60,7 @@ class HranaCodecTest {
   @Test
   @DisplayName("writes integers as strings and closes the stream in the same pipeline")
   void request() {
-    String body = new String(HranaCodec.execute(Statement.of("SELECT ?, ?, ?", 42L, "t\"x", null), true),
+    String body = new String(HranaCodec.execute(Statement.of("SELECT ?, ?, ?", 42L, "t\"x", null), true).body(),
         StandardCharsets.UTF_8);
     assertThat(body).isEqualTo("{\"baton\":null,\"requests\":[{\"type\":\"execute\",\"stmt\":{\"sql\":\"SELECT ?, ?, ?\","
         + "\"args\":[{\"type\":\"integer\",\"value\":\"42\"},{\"type\":\"text\",\"value\":\"t\\\"x\"},{\"type\":\"null\"}],"
