@@ -35,7 +35,7 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
       "INSERT INTO heartbeats (" + COLUMNS + ")"
           + " SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::bool[], ?::text[], ?::timestamptz[])";
 
-  /** Read in the order of heartbeats_user_owner_timestamp_idx, so PostgreSQL never sorts. */
+  /** Read in the order of heartbeats_user_owner_timestamp_covering_idx, from the index alone: no sort, no heap. */
   static final String INDEX =
       "SELECT " + COLUMNS + " FROM heartbeats WHERE user_id = ? AND owner = ?"
           + " ORDER BY \"timestamp\" DESC, id DESC LIMIT ? OFFSET ?";

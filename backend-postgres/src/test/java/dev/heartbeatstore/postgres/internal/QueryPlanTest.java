@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @DisplayName("PostgreSQL's plans for the repositories' queries")
 class QueryPlanTest {
 
-  private static final String INDEX_NAME = "heartbeats_user_owner_timestamp_idx";
+  private static final String INDEX_NAME = "heartbeats_user_owner_timestamp_covering_idx";
 
   private static IsolatedSchema schema;
 
@@ -35,7 +35,8 @@ class QueryPlanTest {
     schema.execute("INSERT INTO heartbeats (id, owner, version, charging, user_id, \"timestamp\")"
         + " SELECT gen_random_uuid(), 'owner-' || (i % 2), 'v' || (i % 7), i % 2 = 0, 'user-' || (i % 20),"
         + " timestamptz '2026-01-01' + i * interval '1 second' FROM generate_series(1, 40000) AS i");
-    schema.execute("ANALYZE heartbeats");
+    // VACUUM as autovacuum would: it marks the pages all-visible, which an Index Only Scan relies on.
+    schema.execute("VACUUM ANALYZE heartbeats");
   }
 
   @AfterAll
@@ -51,7 +52,7 @@ class QueryPlanTest {
   void indexNeedsNoSort(String planCacheMode) throws SQLException {
     String plan = explain(planCacheMode, PostgresHeartbeatRepository.INDEX, "'user-7', 'owner-1', 20, 40");
 
-    assertThat(plan).contains("Index Scan using " + INDEX_NAME).doesNotContain("Sort");
+    assertThat(plan).contains("Index Only Scan using " + INDEX_NAME).doesNotContain("Sort");
   }
 
   @ParameterizedTest(name = "plan_cache_mode={0}")
@@ -60,7 +61,7 @@ class QueryPlanTest {
   void filteredIndexNeedsNoSort(String planCacheMode) throws SQLException {
     String plan = explain(planCacheMode, PostgresHeartbeatRepository.INDEX_MATCHING, "'user-7', 'owner-1', 'v3', 20, 0");
 
-    assertThat(plan).contains("Index Scan using " + INDEX_NAME).doesNotContain("Sort");
+    assertThat(plan).contains("Index Only Scan using " + INDEX_NAME).doesNotContain("Sort");
   }
 
   @ParameterizedTest(name = "plan_cache_mode={0}")
@@ -69,7 +70,7 @@ class QueryPlanTest {
   void lastNeedsNoSort(String planCacheMode) throws SQLException {
     String plan = explain(planCacheMode, PostgresHeartbeatRepository.LAST, "'user-7', 'owner-1'");
 
-    assertThat(plan).contains("Index Scan using " + INDEX_NAME).doesNotContain("Sort");
+    assertThat(plan).contains("Index Only Scan using " + INDEX_NAME).doesNotContain("Sort");
   }
 
   @ParameterizedTest(name = "plan_cache_mode={0}")
