@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One operation measured over several rounds, each round on fresh connections. On a small shared machine
- * one connection's server process can be unlucky in CPU placement for a while; the median of the
- * rounds' medians is robust to that, the pooled samples give the tail.
+ * One operation measured over several rounds, each round on fresh connections. On this VM a connection's
+ * round trip settles in a fast (~25 µs) or a slow (~50–80 µs) mode for its lifetime, whatever runs on it;
+ * the fastest round's p50 is the code path's cost in the fast mode, comparable between sides, and the
+ * pooled samples give the tail.
  */
 final class Series {
 
@@ -17,6 +18,11 @@ final class Series {
     Samples samples = new Samples(capacity);
     rounds.add(samples);
     return samples;
+  }
+
+  /** The lowest p50 of any round. */
+  long bestP50() {
+    return rounds.stream().mapToLong(r -> r.percentile(50)).min().orElseThrow();
   }
 
   /** The median over rounds of each round's p50. */
