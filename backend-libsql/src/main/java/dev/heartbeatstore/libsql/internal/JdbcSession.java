@@ -12,7 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +42,12 @@ final class JdbcSession implements SqlSession {
   private final ReentrantLock writeLock = new ReentrantLock(true);
   private final BlockingQueue<Connection> readers;
   private final List<Connection> allReaders = new ArrayList<>();
+  /**
+   * Prepared statements per connection, kept for the connection's life: the backend runs a fixed
+   * set of SQL texts, and preparing them once saves the parse on every call. Each inner map is used
+   * only by the thread that holds its connection (the writer under its lock, a reader while borrowed).
+   */
+  private final Map<Connection, Map<String, PreparedStatement>> prepared = new IdentityHashMap<>();
   private volatile boolean closed;
 
   JdbcSession(Path file, Duration timeout, int poolSize) {
@@ -57,6 +66,7 @@ final class JdbcSession implements SqlSession {
       writerConfig.setBusyTimeout(busyMillis);
       writerConfig.enforceForeignKeys(true);
       this.writer = writerConfig.createConnection(url);
+      prepared.put(writer, new HashMap<>());
       int readerCount = Math.max(1, Math.min(MAX_READERS, poolSize));
       this.readers = new ArrayBlockingQueue<>(readerCount);
       for (int i = 0; i < readerCount; i++) {
@@ -68,6 +78,7 @@ final class JdbcSession implements SqlSession {
           s.execute("PRAGMA query_only = ON");
         }
         allReaders.add(reader);
+        prepared.put(reader, new HashMap<>());
         readers.add(reader);
       }
     } catch (SQLException e) {
@@ -106,7 +117,8 @@ final class JdbcSession implements SqlSession {
   public List<Object[]> query(String operation, Statement statement) {
     Deadline deadline = Deadline.after(timeout);
     Connection c = borrowReader(operation, deadline);
-    try (PreparedStatement ps = prepare(c, statement)) {
+    try {
+      PreparedStatement ps = prepare(c, statement);
       try (ResultSet rs = ps.executeQuery()) {
         int columns = rs.getMetaData().getColumnCount();
         List<Object[]> rows = new ArrayList<>();
@@ -134,8 +146,8 @@ final class JdbcSession implements SqlSession {
   public long execute(String operation, Statement statement) {
     Deadline deadline = Deadline.after(timeout);
     lockWriter(operation, deadline);
-    try (PreparedStatement ps = prepare(writer, statement)) {
-      return ps.executeUpdate();
+    try {
+      return prepare(writer, statement).executeUpdate();
     } catch (SQLException e) {
       throw translate(operation, e);
     } finally {
@@ -157,9 +169,7 @@ final class JdbcSession implements SqlSession {
             // Nothing is committed yet: the rollback below leaves the file as it was.
             throw deadline.timeout(operation, "the transaction was rolled back");
           }
-          try (PreparedStatement ps = prepare(writer, statement)) {
-            changes[i++] = ps.executeUpdate();
-          }
+          changes[i++] = prepare(writer, statement).executeUpdate();
         }
         if (deadline.expired()) {
           throw deadline.timeout(operation, "the transaction was rolled back");
@@ -216,24 +226,27 @@ final class JdbcSession implements SqlSession {
     }
   }
 
-  private static PreparedStatement prepare(Connection c, Statement statement) throws SQLException {
-    PreparedStatement ps = c.prepareStatement(statement.sql());
-    try {
-      for (int i = 0; i < statement.argCount(); i++) {
-        Object arg = statement.arg(i);
-        if (arg == null) {
-          ps.setNull(i + 1, java.sql.Types.NULL);
-        } else if (arg instanceof Long) {
-          ps.setLong(i + 1, (Long) arg);
-        } else {
-          ps.setString(i + 1, (String) arg);
-        }
-      }
-      return ps;
-    } catch (SQLException e) {
-      ps.close();
-      throw e;
+  /** The connection's prepared statement for this SQL (prepared on first use), with the arguments bound. */
+  private PreparedStatement prepare(Connection c, Statement statement) throws SQLException {
+    Map<String, PreparedStatement> cache = prepared.get(c);
+    PreparedStatement ps = cache.get(statement.sql());
+    if (ps == null) {
+      ps = c.prepareStatement(statement.sql());
+      cache.put(statement.sql(), ps);
+    } else {
+      ps.clearParameters();
     }
+    for (int i = 0; i < statement.argCount(); i++) {
+      Object arg = statement.arg(i);
+      if (arg == null) {
+        ps.setNull(i + 1, java.sql.Types.NULL);
+      } else if (arg instanceof Long) {
+        ps.setLong(i + 1, (Long) arg);
+      } else {
+        ps.setString(i + 1, (String) arg);
+      }
+    }
+    return ps;
   }
 
   private Connection borrowReader(String operation, Deadline deadline) {
