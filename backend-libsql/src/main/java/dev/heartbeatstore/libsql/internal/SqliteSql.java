@@ -13,6 +13,25 @@ final class SqliteSql {
   static final String INSERT_HEARTBEAT =
       "INSERT INTO heartbeats (" + HEARTBEAT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
 
+  /** Rows per multi-row INSERT in {@code storeAll}: 100 rows × 6 values stays far below SQLite's 32,766 parameters. */
+  static final int INSERT_CHUNK = 100;
+
+  private static final String[] INSERT_HEARTBEATS = new String[INSERT_CHUNK + 1];
+
+  /** {@code INSERT INTO heartbeats (…) VALUES (?, …), (?, …), …} for {@code rows} rows. */
+  static String insertHeartbeats(int rows) {
+    String sql = INSERT_HEARTBEATS[rows];
+    if (sql == null) {
+      StringBuilder b = new StringBuilder(INSERT_HEARTBEAT.length() + rows * 20).append(INSERT_HEARTBEAT);
+      for (int i = 1; i < rows; i++) {
+        b.append(", (?, ?, ?, ?, ?, ?)");
+      }
+      sql = b.toString();
+      INSERT_HEARTBEATS[rows] = sql;
+    }
+    return sql;
+  }
+
   static final String INDEX_HEARTBEATS =
       "SELECT " + HEARTBEAT_COLUMNS + " FROM heartbeats WHERE user_id = ? AND owner = ?"
           + " ORDER BY \"timestamp\" DESC, id DESC LIMIT ? OFFSET ?";
