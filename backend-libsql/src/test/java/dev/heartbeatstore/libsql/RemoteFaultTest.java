@@ -79,12 +79,19 @@ class RemoteFaultTest {
 
     @Test
     @Timeout(30)
-    @DisplayName("a write throws StoreTimeoutException after about the deadline")
+    @DisplayName("a write throws StoreTimeoutException after about the deadline; the next write waits for it, not beside it")
     void write() {
       proxy.mode(Mode.HANG);
       long took = millisOf(() -> assertThatThrownBy(() -> store.heartbeats().store(heartbeat(user, "o", T0)))
           .isInstanceOf(StoreTimeoutException.class));
       assertThat(took).isBetween(700L, 2500L);
+      proxy.mode(Mode.FORWARD);
+      int seen = proxy.seen().size();
+      assertThatThrownBy(() -> store.heartbeats().store(heartbeat(user, "o", T0)))
+          .isInstanceOf(StoreTimeoutException.class)
+          .hasMessageContaining("waiting for the writes before it");
+      assertThat(proxy.seen()).hasSize(seen);
+      assertThat(store.heartbeats().last(user, "o")).isPresent(); // reads are not held up
     }
 
     @Test
@@ -121,6 +128,9 @@ class RemoteFaultTest {
       } finally {
         proxy.delay(Duration.ZERO);
       }
+      // The abandoned exchange has ended, so the store's write lane is free again.
+      store.heartbeats().store(heartbeat(u, "next", T0));
+      assertThat(store.heartbeats().last(u, "next")).isPresent();
       try (HeartbeatStore direct = Fixtures.open(TestSqld.url(), Duration.ofMillis(800))) {
         assertThat(direct.heartbeats().index(u, "late", IndexParams.first(1000))).isEmpty();
         long took = millisOf(() -> direct.heartbeats().storeAll(List.of(heartbeat(u, "after", T0))));

@@ -209,13 +209,46 @@ final class HranaSession implements SqlSession {
    */
   private StreamResult send(String operation, HranaCodec.Request request, boolean write, Deadline deadline) {
     if (!write) {
-      return sendInFlight(operation, request, false, deadline);
+      return sendInFlight(operation, request, null, deadline);
     }
     acquire(writeLane, operation, deadline, "the writes before it");
+    LaneHold hold = new LaneHold(writeLane);
     try {
-      return sendInFlight(operation, request, true, deadline);
+      return sendInFlight(operation, request, hold, deadline);
     } finally {
-      writeLane.release();
+      hold.releaseUnlessHandedOff();
+    }
+  }
+
+  /**
+   * The write lane, held by one write. When the caller gives up on its exchange (deadline), the
+   * exchange keeps the lane until it really ends: sqld still runs it, and the next write sent at once
+   * would queue behind it on the server, which is what the lane exists to avoid.
+   */
+  private static final class LaneHold {
+    private final Semaphore lane;
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean handedOff;
+
+    LaneHold(Semaphore lane) {
+      this.lane = lane;
+    }
+
+    void handOff(CompletableFuture<?> exchange) {
+      handedOff = true;
+      exchange.whenComplete((response, error) -> release());
+    }
+
+    void releaseUnlessHandedOff() {
+      if (!handedOff) {
+        release();
+      }
+    }
+
+    private void release() {
+      if (released.compareAndSet(false, true)) {
+        lane.release();
+      }
     }
   }
 
@@ -230,7 +263,7 @@ final class HranaSession implements SqlSession {
     }
   }
 
-  private StreamResult sendInFlight(String operation, HranaCodec.Request request, boolean write, Deadline deadline) {
+  private StreamResult sendInFlight(String operation, HranaCodec.Request request, LaneHold write, Deadline deadline) {
     acquire(inFlight, operation, deadline, "one of the " + describe() + " request slots");
     try {
       int attempt = 0;
@@ -282,7 +315,7 @@ final class HranaSession implements SqlSession {
     boolean v2Fallback;
   }
 
-  private Attempt attempt(String operation, HranaCodec.Request body, boolean write, Deadline deadline) {
+  private Attempt attempt(String operation, HranaCodec.Request body, LaneHold write, Deadline deadline) {
     Attempt a = new Attempt();
     URI uri = useV2 ? v2 : v3;
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
@@ -299,6 +332,9 @@ final class HranaSession implements SqlSession {
       // The request timeout only covers the wait for the headers; this also bounds the body.
       response = future.get(Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
+      if (write != null) {
+        write.handOff(future);
+      }
       CompletableFuture.delayedExecutor(ABANDON_GRACE.toMillis(), TimeUnit.MILLISECONDS)
           .execute(() -> future.cancel(true));
       throw deadline.timeout(operation, describe() + " did not answer");
@@ -324,7 +360,7 @@ final class HranaSession implements SqlSession {
       }
       HeartbeatStoreException failure =
           new StoreUnavailableException(operation + ": the connection to " + describe() + " failed (" + what + ")");
-      if (!write && cause instanceof IOException && isConnectionReset(cause)) {
+      if (write == null && cause instanceof IOException && isConnectionReset(cause)) {
         a.failure = failure;
         return a;
       }
@@ -353,7 +389,7 @@ final class HranaSession implements SqlSession {
     HeartbeatStoreException failure =
         new StoreUnavailableException(operation + ": " + describe() + " answered HTTP " + status + detail);
     // 429 and 503 are answered before the statement runs; a 502 from a proxy might not be.
-    if (status == 429 || status == 503 || (status == 502 && !write)) {
+    if (status == 429 || status == 503 || (status == 502 && write == null)) {
       a.failure = failure;
       return a;
     }
