@@ -74,7 +74,7 @@ class RemoteFaultTest {
       assertThatThrownBy(() -> store.heartbeats().last(user, "o")).isInstanceOf(StoreTimeoutException.class)
           .hasMessageContaining("heartbeats.last").hasMessageContaining("800 ms");
       long took = millisOf(() -> store.heartbeats().index(user, "o", IndexParams.first(10)));
-      assertThat(took).isBetween(700L, 2500L);
+      assertThat(took).isBetween(700L, 4000L);
     }
 
     @Test
@@ -84,7 +84,7 @@ class RemoteFaultTest {
       proxy.mode(Mode.HANG);
       long took = millisOf(() -> assertThatThrownBy(() -> store.heartbeats().store(heartbeat(user, "o", T0)))
           .isInstanceOf(StoreTimeoutException.class));
-      assertThat(took).isBetween(700L, 2500L);
+      assertThat(took).isBetween(700L, 4000L);
       proxy.mode(Mode.FORWARD);
       int seen = proxy.seen().size();
       assertThatThrownBy(() -> store.heartbeats().store(heartbeat(user, "o", T0)))
@@ -123,8 +123,8 @@ class RemoteFaultTest {
       try {
         long took = millisOf(() -> assertThatThrownBy(() -> store.heartbeats().storeAll(batch))
             .isInstanceOf(StoreTimeoutException.class));
-        assertThat(took).isBetween(700L, 1400L);
-        Thread.sleep(1500);                          // sqld has now run the batch
+        assertThat(took).isBetween(700L, 3000L);
+        Thread.sleep(2500);                          // sqld has now run the batch
       } finally {
         proxy.delay(Duration.ZERO);
       }
@@ -134,7 +134,7 @@ class RemoteFaultTest {
       try (HeartbeatStore direct = Fixtures.open(TestSqld.url(), Duration.ofMillis(800))) {
         assertThat(direct.heartbeats().index(u, "late", IndexParams.first(1000))).isEmpty();
         long took = millisOf(() -> direct.heartbeats().storeAll(List.of(heartbeat(u, "after", T0))));
-        assertThat(took).isLessThan(500L);
+        assertThat(took).isLessThan(2000L);
         assertThat(direct.heartbeats().last(u, "after")).isPresent();
       }
     }
@@ -211,7 +211,7 @@ class RemoteFaultTest {
       proxy.mode(Mode.STATUS).status(503);
       long took = millisOf(() -> assertThatThrownBy(() -> store.heartbeats().last(user, "o"))
           .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("503"));
-      assertThat(took).isLessThan(2000L);
+      assertThat(took).isLessThan(4000L);
       assertThat(proxy.seen().size()).isGreaterThan(2);
     }
 
