@@ -111,8 +111,10 @@ final class HttpFaultProxy implements AutoCloseable {
     return List.copyOf(seen);
   }
 
+  /** Forgets the requests seen so far and the highest concurrency measured. */
   void clearSeen() {
     seen.clear();
+    maxInFlight.set(0);
   }
 
   int maxInFlight() {

@@ -114,6 +114,7 @@ class RemoteBackendTest {
   void poolSizeBoundsConcurrency() throws Exception {
     String user = newUser();
     try (HeartbeatStore store = Fixtures.open(proxy.url(), b -> b.poolSize(2))) {
+      proxy.clearSeen();
       proxy.delay(Duration.ofMillis(100));
       ExecutorService pool = Executors.newFixedThreadPool(8);
       List<Future<?>> futures = new ArrayList<>();
@@ -125,6 +126,43 @@ class RemoteBackendTest {
       }
       pool.shutdown();
       assertThat(proxy.maxInFlight()).isBetween(1, 2);
+    } finally {
+      proxy.delay(Duration.ZERO);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  @DisplayName("concurrent writes are sent one request at a time, sharing round trips; each keeps its own outcome")
+  void concurrentWritesShareRoundTrips() throws Exception {
+    String user = newUser();
+    try (HeartbeatStore store = Fixtures.open(proxy.url())) {
+      Heartbeat existing = heartbeat(user, "o", T0);
+      store.heartbeats().store(existing);
+      proxy.clearSeen();
+      proxy.delay(Duration.ofMillis(20));
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < 10; i++) {
+            store.heartbeats().store(heartbeat(user, "o", T0.plusSeconds(1 + thread * 10L + i)));
+          }
+          // a duplicate among the others fails alone
+          assertThatThrownBy(() -> store.heartbeats().store(existing))
+              .isInstanceOf(dev.heartbeatstore.DuplicateRecordException.class);
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      proxy.delay(Duration.ZERO);
+      assertThat(proxy.maxInFlight()).isEqualTo(1);
+      assertThat(proxy.seen().size()).isLessThan(176 / 2);
+      assertThat(store.heartbeats().index(user, "o", IndexParams.first(1000))).hasSize(161);
     } finally {
       proxy.delay(Duration.ZERO);
     }

@@ -72,6 +72,28 @@ final class HranaCodec {
   }
 
   /**
+   * One {@code execute} per statement, then {@code close}: independent statements (each its own
+   * autocommit transaction; one failing does not undo another) in one round trip.
+   */
+  static Request executeEach(List<Statement> statements) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(statements.size() * 300);
+    try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      startPipeline(g);
+      for (Statement statement : statements) {
+        g.writeStartObject();
+        g.writeStringField("type", "execute");
+        g.writeFieldName("stmt");
+        writeStmt(g, statement, false, null);
+        g.writeEndObject();
+      }
+      endPipeline(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Request(out.toByteArray(), statements.size() + 1, 0);
+  }
+
+  /**
    * One {@code batch} that runs the statements as a transaction, then {@code close}: step 0 is
    * {@code BEGIN}, each statement runs only if the step before it succeeded, then a deadline guard
    * fails if the server's clock has passed {@code deadlineEpochMillis}, {@code COMMIT} runs only if

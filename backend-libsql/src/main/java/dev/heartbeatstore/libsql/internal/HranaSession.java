@@ -17,9 +17,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,6 +72,13 @@ final class HranaSession implements SqlSession {
    * queue behind each other on the server, so they never meet that; reads stay concurrent.
    */
   private final Semaphore writeLane = new Semaphore(1, true);
+  /**
+   * Single-statement writes waiting for the lane. Whoever gets the lane sends every write waiting
+   * then (up to {@value #MAX_GROUP}) in one pipeline, one {@code execute} each: with one write in
+   * flight, concurrent callers still share round trips instead of queueing for one each.
+   */
+  private final ConcurrentLinkedQueue<PendingWrite> pendingWrites = new ConcurrentLinkedQueue<>();
+  private static final int MAX_GROUP = 64;
   private final ExecutorService executor;
   private final HttpClient client;
   private final String description;
@@ -121,7 +130,7 @@ final class HranaSession implements SqlSession {
 
   @Override
   public long execute(String operation, Statement statement) {
-    StreamResult r = send(operation, HranaCodec.execute(statement, false), true, Deadline.after(timeout));
+    StreamResult r = write(new PendingWrite(operation, statement, Deadline.after(timeout)));
     if (!r.ok()) {
       throw translate(operation, r.error);
     }
@@ -220,6 +229,120 @@ final class HranaSession implements SqlSession {
     }
   }
 
+  /** A single-statement write waiting for, or sent in, a group. */
+  private static final class PendingWrite {
+    final String operation;
+    final Statement statement;
+    final Deadline deadline;
+    /** A {@link StreamResult}, {@link #RETRY}, or completed exceptionally with a {@link HeartbeatStoreException}. */
+    volatile CompletableFuture<Object> outcome = new CompletableFuture<>();
+    volatile HranaError busy;
+
+    PendingWrite(String operation, Statement statement, Deadline deadline) {
+      this.operation = operation;
+      this.statement = statement;
+      this.deadline = deadline;
+    }
+  }
+
+  /** The outcome of a write that met SQLITE_BUSY: nothing was applied, it may be sent again. */
+  private static final Object RETRY = new Object();
+
+  private StreamResult write(PendingWrite mine) {
+    int attempt = 0;
+    pendingWrites.add(mine);
+    while (true) {
+      boolean haveLane = false;
+      if (!mine.outcome.isDone()) {
+        try {
+          acquire(writeLane, mine.operation, mine.deadline, "the writes before it");
+          haveLane = true;
+        } catch (StoreTimeoutException e) {
+          if (pendingWrites.remove(mine) || !mine.outcome.isDone()) {
+            throw e; // never sent
+          }
+        }
+      }
+      if (haveLane) {
+        LaneHold hold = new LaneHold(writeLane);
+        try {
+          if (!mine.outcome.isDone()) {
+            lead(hold);
+          }
+        } finally {
+          hold.releaseUnlessHandedOff();
+        }
+        if (!mine.outcome.isDone()) {
+          continue; // more writes were waiting than one group holds, and ours was not among them
+        }
+      }
+      Object outcome;
+      try {
+        outcome = mine.outcome.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof HeartbeatStoreException) {
+          throw (HeartbeatStoreException) e.getCause();
+        }
+        throw new StoreUnavailableException(mine.operation + " failed: " + e.getCause(), e.getCause());
+      }
+      if (outcome != RETRY) {
+        return (StreamResult) outcome;
+      }
+      attempt++;
+      long sleep = backoffNanos(attempt);
+      HeartbeatStoreException busy = translate(mine.operation, mine.busy);
+      if (mine.deadline.remainingNanos() <= sleep) {
+        throw busy;
+      }
+      sleep(mine.operation, sleep, busy);
+      mine.outcome = new CompletableFuture<>();
+      pendingWrites.add(mine);
+    }
+  }
+
+  /** Holding the lane: sends every waiting write in one pipeline and completes each one's outcome. */
+  private void lead(LaneHold hold) {
+    List<PendingWrite> group = new ArrayList<>();
+    PendingWrite p;
+    while (group.size() < MAX_GROUP && (p = pendingWrites.poll()) != null) {
+      if (p.deadline.expired()) {
+        p.outcome.completeExceptionally(p.deadline.timeout(p.operation, "waiting for the writes before it"));
+      } else {
+        group.add(p);
+      }
+    }
+    if (group.isEmpty()) {
+      return;
+    }
+    Deadline deadline = group.get(0).deadline;
+    List<Statement> statements = new ArrayList<>(group.size());
+    for (PendingWrite w : group) {
+      statements.add(w.statement);
+      if (w.deadline.remainingNanos() < deadline.remainingNanos()) {
+        deadline = w.deadline;
+      }
+    }
+    String operation = group.size() == 1 ? group.get(0).operation
+        : group.get(0).operation + " (sent with " + (group.size() - 1) + " other writes)";
+    try {
+      List<StreamResult> results = exchange(operation, HranaCodec.executeEach(statements), hold, deadline, false);
+      for (int i = 0; i < group.size(); i++) {
+        StreamResult r = results.get(i);
+        HranaError busy = busyError(r);
+        if (busy != null) {
+          group.get(i).busy = busy;
+          group.get(i).outcome.complete(RETRY);
+        } else {
+          group.get(i).outcome.complete(r);
+        }
+      }
+    } catch (RuntimeException e) {
+      for (PendingWrite w : group) {
+        w.outcome.completeExceptionally(e);
+      }
+    }
+  }
+
   /**
    * The write lane, held by one write. When the caller gives up on its exchange (deadline), the
    * exchange keeps the lane until it really ends: sqld still runs it, and the next write sent at once
@@ -264,22 +387,33 @@ final class HranaSession implements SqlSession {
   }
 
   private StreamResult sendInFlight(String operation, HranaCodec.Request request, LaneHold write, Deadline deadline) {
+    List<StreamResult> results = exchange(operation, request, write, deadline, true);
+    for (int i = 0; i < request.mainResult(); i++) {
+      if (!results.get(i).ok()) {
+        // a store_sql failed: the statements after it could not refer to their text
+        throw translate(operation, results.get(i).error);
+      }
+    }
+    return results.get(request.mainResult());
+  }
+
+  /**
+   * One request, retried inside the deadline while it certainly was not applied; returns every result.
+   *
+   * @param retryBusy whether a main result that failed with SQLITE_BUSY retries the whole request
+   *                  (a single statement or batch: nothing of it was applied)
+   */
+  private List<StreamResult> exchange(String operation, HranaCodec.Request request, LaneHold write,
+      Deadline deadline, boolean retryBusy) {
     acquire(inFlight, operation, deadline, "one of the " + describe() + " request slots");
     try {
       int attempt = 0;
       while (true) {
         Attempt a = attempt(operation, request, write, deadline);
         if (a.results != null) {
-          for (int i = 0; i < request.mainResult(); i++) {
-            if (!a.results.get(i).ok()) {
-              // a store_sql failed: the statements after it could not refer to their text
-              throw translate(operation, a.results.get(i).error);
-            }
-          }
-          StreamResult main = a.results.get(request.mainResult());
-          HranaError busy = busyError(main);
+          HranaError busy = retryBusy ? busyError(a.results.get(request.mainResult())) : null;
           if (busy == null) {
-            return main;
+            return a.results;
           }
           // SQLITE_BUSY: another stream held the write lock and nothing of ours was applied
           // (a batch rolled back), so reads and writes alike are retried inside the deadline.
@@ -289,22 +423,30 @@ final class HranaSession implements SqlSession {
           continue;
         }
         attempt++;
-        long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(attempt - 1, 10));
-        long sleep = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
+        long sleep = backoffNanos(attempt);
         if (deadline.remainingNanos() <= sleep) {
           throw a.failure;
         }
         log.debug("{} (attempt {}), retrying in {} ms", a.failure.getMessage(), attempt,
             TimeUnit.NANOSECONDS.toMillis(sleep));
-        try {
-          TimeUnit.NANOSECONDS.sleep(sleep);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new StoreUnavailableException(operation + " was interrupted", a.failure);
-        }
+        sleep(operation, sleep, a.failure);
       }
     } finally {
       inFlight.release();
+    }
+  }
+
+  private static long backoffNanos(int attempt) {
+    long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(attempt - 1, 10));
+    return ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
+  }
+
+  private static void sleep(String operation, long nanos, HeartbeatStoreException cause) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException(operation + " was interrupted", cause);
     }
   }
 
