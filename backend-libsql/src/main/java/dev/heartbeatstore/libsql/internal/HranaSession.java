@@ -143,7 +143,7 @@ final class HranaSession implements SqlSession {
   @Override
   public long[] executeAtomically(String operation, List<Statement> statements) {
     Deadline deadline = Deadline.after(timeout);
-    long offset = serverClockOffsetMillis(deadline);
+    long offset = serverClockOffsetMillis(operation, deadline);
     long serverDeadline = System.currentTimeMillis() + offset + deadline.remaining().toMillis();
     StreamResult r = send(operation, HranaCodec.atomicBatch(statements, serverDeadline), true, deadline);
     if (!r.ok()) {
@@ -183,13 +183,13 @@ final class HranaSession implements SqlSession {
    * The server's clock minus ours, in milliseconds, measured once (to a round trip's accuracy) so
    * that a batch's deadline guard compares like with like even when the clocks disagree.
    */
-  private long serverClockOffsetMillis(Deadline deadline) {
+  private long serverClockOffsetMillis(String operation, Deadline deadline) {
     Long known = serverClockOffset;
     if (known != null) {
       return known;
     }
     long before = System.currentTimeMillis();
-    StreamResult r = send("clock", HranaCodec.execute(Statement.of(HranaCodec.SERVER_CLOCK), true), false, deadline);
+    StreamResult r = send(operation, HranaCodec.execute(Statement.of(HranaCodec.SERVER_CLOCK), true), false, deadline);
     List<Object[]> rows = r.ok() && r.stmtResult != null ? r.stmtResult.rows() : List.of();
     long after = System.currentTimeMillis();
     long offset = 0;
@@ -211,10 +211,10 @@ final class HranaSession implements SqlSession {
   // ---------------------------------------------------------------- transport
 
   /**
-   * Posts one pipeline (one statement or batch, then close) and returns its two results.
+   * Posts one pipeline (a statement or a batch, then close) and returns the statement's or batch's result.
    *
-   * @param write whether the request changes data: a write is retried only when the server
-   *              certainly did not run it (connection refused, 429/503 answered before execution)
+   * @param write whether the request changes data: it then holds the write lane, and is retried only
+   *              when the server certainly did not run it (refused connection, 429/503, SQLITE_BUSY)
    */
   private StreamResult send(String operation, HranaCodec.Request request, boolean write, Deadline deadline) {
     if (!write) {
