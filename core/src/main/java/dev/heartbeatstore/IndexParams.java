@@ -25,6 +25,9 @@ public record IndexParams(int skip, int limit, String query) {
       throw new IllegalArgumentException(
           "params.query must be at most " + MAX_QUERY_LENGTH + " characters, was " + query.length());
     }
+    if (query != null && query.indexOf('\u0000') >= 0) {
+      throw new IllegalArgumentException("params.query must not contain the NUL character (U+0000)");
+    }
   }
 
   /** The first {@code limit} heartbeats, unfiltered. */

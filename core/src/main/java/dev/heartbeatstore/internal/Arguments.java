@@ -37,10 +37,21 @@ final class Arguments {
     length(name, value);
   }
 
+  /**
+   * The oldest and newest instants every backend can store: from PostgreSQL's oldest {@code timestamptz}
+   * (4713 BC) to the end of the last whole year libSQL's 64-bit microseconds since 1970 reach (294246).
+   */
+  static final Instant MIN_INSTANT = Instant.parse("-4712-01-01T00:00:00Z");
+  static final Instant MAX_INSTANT = Instant.parse("+294246-12-31T23:59:59.999999Z");
+
   private static void length(String name, String value) {
     if (value.length() > MAX_TEXT) {
       throw new IllegalArgumentException(
           name + " must be at most " + MAX_TEXT + " characters, was " + value.length());
+    }
+    // PostgreSQL text cannot hold NUL; refusing it everywhere keeps every backend alike.
+    if (value.indexOf('\u0000') >= 0) {
+      throw new IllegalArgumentException(name + " must not contain the NUL character (U+0000)");
     }
   }
 
@@ -50,6 +61,10 @@ final class Arguments {
 
   static void instant(String name, Instant value) {
     notNull(name, value);
+    if (value.isBefore(MIN_INSTANT) || value.isAfter(MAX_INSTANT)) {
+      throw new IllegalArgumentException(name + " must be between " + MIN_INSTANT + " and " + MAX_INSTANT
+          + ", was " + value);
+    }
   }
 
   static void heartbeat(String name, Heartbeat h) {

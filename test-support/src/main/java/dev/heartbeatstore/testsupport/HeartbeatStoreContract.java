@@ -350,16 +350,21 @@ public abstract class HeartbeatStoreContract {
     }
 
     @Test
-    @DisplayName("instants far from today (the epoch's first microsecond, the year 2999) come back unchanged")
+    @DisplayName("instants far from today (the epoch's first microsecond, 2999, and the bounds 4713 BC and 294246 AD) come back unchanged")
     void distantInstants() {
       String user = newUserId();
       String owner = newOwner();
       Heartbeat early = heartbeat(user, owner, Instant.parse("1970-01-01T00:00:00.000001Z"));
       Heartbeat late = heartbeat(user, owner, Instant.parse("2999-12-31T23:59:59.999999Z"));
+      // The range every backend accepts: 4713 BC (PostgreSQL) to the end of 294246 (libSQL's microseconds).
+      Heartbeat first = heartbeat(user, owner, Instant.parse("-4712-01-01T00:00:00Z"));
+      Heartbeat lastOfAll = heartbeat(user, owner, Instant.parse("+294246-12-31T23:59:59.999999Z"));
 
       heartbeats().storeAll(List.of(early, late));
+      heartbeats().store(first);
+      heartbeats().store(lastOfAll);
 
-      assertThat(all(user, owner)).containsExactly(late, early);
+      assertThat(all(user, owner)).containsExactly(lastOfAll, late, early, first);
     }
 
     @Test
@@ -982,6 +987,13 @@ public abstract class HeartbeatStoreContract {
           rejects("version", "a null version", () -> heartbeats().store(withVersion(h, null))),
           rejects("version", "a 256-character version", () -> heartbeats().store(withVersion(h, tooLong))),
           rejects("timestamp", "a null timestamp", () -> heartbeats().store(withTimestamp(h, null))),
+          rejects("timestamp", "a timestamp before 4713 BC",
+              () -> heartbeats().store(withTimestamp(h, Instant.parse("-5000-01-01T00:00:00Z")))),
+          rejects("timestamp", "a timestamp after the year 294246",
+              () -> heartbeats().store(withTimestamp(h, Instant.MAX))),
+          rejects("owner", "an owner holding NUL", () -> heartbeats().store(withOwner(h, "a\u0000b"))),
+          rejects("version", "a version holding NUL", () -> heartbeats().store(withVersion(h, "1\u0000"))),
+          rejects("userId", "a userId holding NUL", () -> heartbeats().store(withUserId(h, "\u0000"))),
           rejects("heartbeats", "storeAll(null)", () -> heartbeats().storeAll(null)),
           rejects("heartbeats", "storeAll of a list holding null",
               () -> heartbeats().storeAll(Arrays.asList(valid(), null))),
@@ -1011,7 +1023,8 @@ public abstract class HeartbeatStoreContract {
           rejects("limit", "limit 0", () -> new IndexParams(0, 0, null)),
           rejects("limit", "limit -5", () -> new IndexParams(0, -5, null)),
           rejects("limit", "limit 1001", () -> new IndexParams(0, 1001, null)),
-          rejects("query", "a 256-character query", () -> new IndexParams(0, 10, tooLong)));
+          rejects("query", "a 256-character query", () -> new IndexParams(0, 10, tooLong)),
+          rejects("query", "a query holding NUL", () -> new IndexParams(0, 10, "a\u0000")));
     }
 
     @TestFactory
