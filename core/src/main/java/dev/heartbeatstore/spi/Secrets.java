@@ -7,8 +7,9 @@ public final class Secrets {
 
   /** Up to the authority's last {@code @}: a password may hold a raw {@code @} that was never percent-encoded. */
   private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/:@?#]*:)[^/?#]*@");
+  /** Through any {@code #}: a raw token may hold one, and losing a fragment in a redacted URL is harmless. */
   private static final Pattern SECRET_PARAM =
-      Pattern.compile("(?i)([?&;](?:password|authToken|auth_token|token|sslpassword)=)[^&;#]*");
+      Pattern.compile("(?i)([?&;](?:password|authToken|auth_token|token|sslpassword)=)[^&;]*");
 
   private Secrets() {}
 

@@ -28,7 +28,8 @@ class SecretsTest {
         "jdbc:postgresql://h/db?user=u&PASSWORD=secret | jdbc:postgresql://h/db?user=u&PASSWORD=***",
         "jdbc:postgresql://h/db?sslpassword=secret | jdbc:postgresql://h/db?sslpassword=***",
         "libsql://db.turso.io?authToken=secret | libsql://db.turso.io?authToken=***",
-        "https://db.turso.io/?tls=1&authToken=secret#frag | https://db.turso.io/?tls=1&authToken=***#frag",
+        "https://db.turso.io/?tls=1&authToken=secret#frag | https://db.turso.io/?tls=1&authToken=***",
+        "libsql://db.turso.io?authToken=abc#def&x=1 | libsql://db.turso.io?authToken=***&x=1",
         "http://127.0.0.1:8080?auth_token=secret | http://127.0.0.1:8080?auth_token=***",
         "http://127.0.0.1:8080?token=secret | http://127.0.0.1:8080?token=***"})
     void redacted(String url, String expected) {
