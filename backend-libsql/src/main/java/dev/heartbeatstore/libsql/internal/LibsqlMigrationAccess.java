@@ -30,12 +30,14 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   private static final String MONITORS_AFTER =
       "SELECT " + MONITOR_COLUMNS + " FROM heartbeat_monitors WHERE id > ? ORDER BY id LIMIT ?";
 
-  private static final String INSERT_HEARTBEAT_IF_ABSENT = SqliteSql.INSERT_HEARTBEAT + " ON CONFLICT (id) DO NOTHING";
-  private static final String INSERT_MONITOR_IF_ABSENT = SqliteSql.INSERT_MONITOR + " ON CONFLICT (id) DO NOTHING";
-  private static final String UPSERT_HEARTBEAT = SqliteSql.INSERT_HEARTBEAT + " ON CONFLICT (id) DO UPDATE SET"
+  /** Rows per multi-row INSERT: one parse per 200 rows instead of per row, far under SQLite's 32,766 variables. */
+  static final int ROWS_PER_STATEMENT = 200;
+
+  private static final String ON_CONFLICT_IGNORE = " ON CONFLICT (id) DO NOTHING";
+  private static final String HEARTBEAT_UPSERT = " ON CONFLICT (id) DO UPDATE SET"
       + " owner = excluded.owner, version = excluded.version, charging = excluded.charging,"
       + " user_id = excluded.user_id, \"timestamp\" = excluded.\"timestamp\"";
-  private static final String UPSERT_MONITOR = SqliteSql.INSERT_MONITOR + " ON CONFLICT (id) DO UPDATE SET"
+  private static final String MONITOR_UPSERT = " ON CONFLICT (id) DO UPDATE SET"
       + " phone_id = excluded.phone_id, user_id = excluded.user_id, queue_id = excluded.queue_id,"
       + " owner = excluded.owner, phone_online = excluded.phone_online, created_at = excluded.created_at,"
       + " updated_at = excluded.updated_at";
@@ -74,33 +76,50 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
 
   @Override
   public int insertHeartbeatsIfAbsent(List<Heartbeat> heartbeats) {
-    return sum(atomically("heartbeats.insertIfAbsent", heartbeats, h -> heartbeat(INSERT_HEARTBEAT_IF_ABSENT, h)));
+    if (heartbeats.isEmpty()) {
+      return 0;
+    }
+    return sum(session.executeAtomically("heartbeats.insertIfAbsent", heartbeatRows(heartbeats, ON_CONFLICT_IGNORE)));
   }
 
   @Override
   public int insertMonitorsIfAbsent(List<HeartbeatMonitor> monitors) {
-    return sum(atomically("heartbeat_monitors.insertIfAbsent", monitors, m -> monitor(INSERT_MONITOR_IF_ABSENT, m)));
+    if (monitors.isEmpty()) {
+      return 0;
+    }
+    return sum(session.executeAtomically("heartbeat_monitors.insertIfAbsent", monitorRows(monitors, ON_CONFLICT_IGNORE)));
   }
 
   @Override
   public void upsertHeartbeats(List<Heartbeat> heartbeats) {
-    atomically("heartbeats.upsert", heartbeats, h -> heartbeat(UPSERT_HEARTBEAT, h));
+    if (heartbeats.isEmpty()) {
+      return;
+    }
+    session.executeAtomically("heartbeats.upsert", heartbeatRows(heartbeats, HEARTBEAT_UPSERT));
   }
 
   @Override
   public void upsertMonitors(List<HeartbeatMonitor> monitors) {
-    atomically("heartbeat_monitors.upsert", monitors, m -> monitor(UPSERT_MONITOR, m));
+    if (monitors.isEmpty()) {
+      return;
+    }
+    session.executeAtomically("heartbeat_monitors.upsert", monitorRows(monitors, MONITOR_UPSERT));
   }
 
   @Override
   public void deleteHeartbeats(List<UUID> ids) {
-    atomically("heartbeats.delete", ids, id -> Statement.of("DELETE FROM heartbeats WHERE id = ?", Rows.uuid(id)));
+    if (ids.isEmpty()) {
+      return;
+    }
+    session.executeAtomically("heartbeats.delete", deleteRows("heartbeats", ids));
   }
 
   @Override
   public void deleteMonitors(List<UUID> ids) {
-    atomically("heartbeat_monitors.delete", ids,
-        id -> Statement.of("DELETE FROM heartbeat_monitors WHERE id = ?", Rows.uuid(id)));
+    if (ids.isEmpty()) {
+      return;
+    }
+    session.executeAtomically("heartbeat_monitors.delete", deleteRows("heartbeat_monitors", ids));
   }
 
   @Override
@@ -134,15 +153,52 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     return "LibsqlMigrationAccess{" + session.describe() + '}';
   }
 
-  private <T> long[] atomically(String operation, List<T> items, Function<T, Statement> statement) {
-    if (items.isEmpty()) {
-      return new long[0];
+  /** Multi-row {@code INSERT … VALUES (…), (…) <conflict clause>} statements, {@link #ROWS_PER_STATEMENT} rows each. */
+  private static List<Statement> heartbeatRows(List<Heartbeat> heartbeats, String conflict) {
+    return chunked(heartbeats, "INSERT INTO heartbeats (" + HEARTBEAT_COLUMNS + ") VALUES ", "(?,?,?,?,?,?)",
+        conflict, (h, args) -> {
+          args.add(Rows.uuid(h.id()));
+          args.add(h.owner());
+          args.add(h.version());
+          args.add(Rows.bool(h.charging()));
+          args.add(h.userId());
+          args.add(Rows.micros(h.timestamp()));
+        });
+  }
+
+  private static List<Statement> monitorRows(List<HeartbeatMonitor> monitors, String conflict) {
+    return chunked(monitors, "INSERT INTO heartbeat_monitors (" + MONITOR_COLUMNS + ") VALUES ",
+        "(?,?,?,?,?,?,?,?)", conflict, (m, args) -> {
+          args.add(Rows.uuid(m.id()));
+          args.add(Rows.uuid(m.phoneId()));
+          args.add(m.userId());
+          args.add(m.queueId());
+          args.add(m.owner());
+          args.add(Rows.bool(m.phoneOnline()));
+          args.add(Rows.micros(m.createdAt()));
+          args.add(Rows.micros(m.updatedAt()));
+        });
+  }
+
+  private static List<Statement> deleteRows(String table, List<UUID> ids) {
+    return chunked(ids, "DELETE FROM " + table + " WHERE id IN (", "?", ")", (id, args) -> args.add(Rows.uuid(id)));
+  }
+
+  private static <T> List<Statement> chunked(List<T> items, String head, String row, String tail,
+                                             java.util.function.BiConsumer<T, List<Object>> bind) {
+    List<Statement> statements = new ArrayList<>(items.size() / ROWS_PER_STATEMENT + 1);
+    for (int from = 0; from < items.size(); from += ROWS_PER_STATEMENT) {
+      List<T> chunk = items.subList(from, Math.min(items.size(), from + ROWS_PER_STATEMENT));
+      StringBuilder sql = new StringBuilder(head.length() + chunk.size() * (row.length() + 2) + tail.length());
+      sql.append(head);
+      List<Object> args = new ArrayList<>();
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(i == 0 ? "" : ",").append(row);
+        bind.accept(chunk.get(i), args);
+      }
+      statements.add(Statement.of(sql.append(tail).toString(), args.toArray()));
     }
-    List<Statement> statements = new ArrayList<>(items.size());
-    for (T item : items) {
-      statements.add(statement.apply(item));
-    }
-    return session.executeAtomically(operation, statements);
+    return statements;
   }
 
   private long count(String operation, String sql) {
@@ -164,15 +220,5 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
       list.add(mapper.apply(row));
     }
     return list;
-  }
-
-  private static Statement heartbeat(String sql, Heartbeat h) {
-    return Statement.of(sql, Rows.uuid(h.id()), h.owner(), h.version(), Rows.bool(h.charging()), h.userId(),
-        Rows.micros(h.timestamp()));
-  }
-
-  private static Statement monitor(String sql, HeartbeatMonitor m) {
-    return Statement.of(sql, Rows.uuid(m.id()), Rows.uuid(m.phoneId()), m.userId(), m.queueId(), m.owner(),
-        Rows.bool(m.phoneOnline()), Rows.micros(m.createdAt()), Rows.micros(m.updatedAt()));
   }
 }

@@ -25,6 +25,21 @@ class HranaCodecTest {
       + "{\"type\":\"ok\",\"response\":{\"type\":\"close\"}}]}";
 
   @Test
+  @DisplayName("repeated SQL is stored once with store_sql, unless it is longer than sqld keeps (5,000 characters)")
+  void storeSqlOnlyForShortText() {
+    Statement shortSql = Statement.of("INSERT INTO t VALUES (?)", 1L);
+    HranaCodec.Request repeated = HranaCodec.atomicBatch(List.of(shortSql, shortSql), 0);
+    assertThat(new String(repeated.body(), StandardCharsets.UTF_8)).contains("\"store_sql\"");
+    assertThat(repeated.mainResult()).isEqualTo(1);
+
+    String longText = "INSERT INTO t VALUES (?)" + " ".repeat(HranaCodec.MAX_STORED_SQL_LENGTH);
+    Statement longSql = Statement.of(longText, 1L);
+    HranaCodec.Request inline = HranaCodec.atomicBatch(List.of(longSql, longSql), 0);
+    assertThat(new String(inline.body(), StandardCharsets.UTF_8)).doesNotContain("store_sql");
+    assertThat(inline.mainResult()).isZero();
+  }
+
+  @Test
   @DisplayName("reads every value type exactly, 64-bit integers included")
   void values() throws Exception {
     List<StreamResult> results = HranaCodec.parsePipeline(json(OK), 2);
