@@ -33,7 +33,7 @@ final class BackfillCommand implements Callable<Integer>, HeartbeatCli.Environme
   @Option(names = "--to", paramLabel = "NAME", description = "postgres or turso (default: the hedging secondary)")
   String to;
 
-  @Option(names = "--batch-size", defaultValue = "2000", description = "rows per batch (default ${DEFAULT-VALUE})")
+  @Option(names = "--batch-size", defaultValue = "5000", description = "rows per batch (default ${DEFAULT-VALUE})")
   int batchSize;
 
   @Option(names = "--checkpoint", paramLabel = "FILE", defaultValue = "heartbeat-backfill.checkpoint",
@@ -69,11 +69,10 @@ final class BackfillCommand implements Callable<Integer>, HeartbeatCli.Environme
     } finally {
       progress.close();
     }
-    out.printf("backfill done%s: %d heartbeats (%d new) and %d monitors (%d new) in %.1f s, %.0f rows/s%n",
+    out.printf("backfill done%s: %d heartbeats (%d new) and %d monitors (%d new) in %.1f s, copying at %.0f rows/s%n",
         result.resumed() ? " (resumed from " + checkpoint + ")" : "",
         result.heartbeatsCopied(), result.heartbeatsInserted(), result.monitorsCopied(), result.monitorsInserted(),
-        result.took().toNanos() / 1e9,
-        (result.heartbeatsCopied() + result.monitorsCopied()) / Math.max(1e-9, result.took().toNanos() / 1e9));
+        result.took().toNanos() / 1e9, result.rowsPerSecond());
     return HeartbeatCli.OK;
   }
 

@@ -92,7 +92,7 @@ class BackfillAndVerifyTest {
     assertThat(report.heartbeats().secondaryRows()).isEqualTo(HEARTBEATS);
     assertThat(report.groupsCompared()).isEqualTo(MONITORS);
     System.out.printf("backfill of %d heartbeats resumed and finished at %.0f rows/s%n",
-        result.heartbeatsCopied(), result.heartbeatsCopied() / (result.took().toNanos() / 1e9));
+        result.heartbeatsCopied(), result.rowsPerSecond());
   }
 
   @Test
