@@ -1,5 +1,6 @@
 package dev.heartbeatstore.cli;
 
+import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.spi.MigrationAccess;
@@ -40,6 +41,14 @@ final class MigrateCommand implements Callable<Integer>, HeartbeatCli.Environmen
       try (MigrationAccess access = StoreFactory.openMigrationAccess(config, side)) {
         out.printf("%s: schema version %s (%s)%n", ConnectionOptions.describe(config, side), access.schemaVersion(),
             check ? "checked, current" : "applied, current");
+      } catch (ConfigurationException e) {
+        if (!check) {
+          throw e;
+        }
+        // --check found the schema missing or behind: the answer to the question asked, not a usage error.
+        spec.commandLine().getErr().println("heartbeat: " + ConnectionOptions.describe(config, side) + ": "
+            + e.getMessage());
+        return HeartbeatCli.UNAVAILABLE;
       }
     }
     return HeartbeatCli.OK;

@@ -97,6 +97,28 @@ class HeartbeatCliTest {
   class Migration {
 
     @Test
+    @DisplayName("migrate --check fails on a missing schema (exit 1), migrate applies it to both sides, then --check passes")
+    void migrateAndCheck() throws Exception {
+      try (IsolatedSchema postgres = IsolatedSchema.create(); Sqld sqld = Sqld.start()) {
+        Map<String, String> env = Cli.env(Map.of("HEARTBEAT_DB_BACKEND", "hedging",
+            "DATABASE_URL", postgres.url(), "TURSO_DATABASE_URL", sqld.url()));
+
+        Cli.Result missing = Cli.run(dir, env, "migrate", "--check");
+        assertThat(missing.exit()).as(missing.out() + missing.err()).isEqualTo(1);
+        assertThat(missing.err()).contains("postgres (", "missing");
+
+        Cli.Result applied = Cli.run(dir, env, "migrate");
+        assertThat(applied.exit()).as(applied.err()).isZero();
+        assertThat(applied.out()).containsPattern("postgres \\(.*\\): schema version \\d+ \\(applied, current\\)")
+            .containsPattern("turso \\(.*\\): schema version \\d+ \\(applied, current\\)");
+
+        Cli.Result checked = Cli.run(dir, env, "migrate", "--check");
+        assertThat(checked.exit()).as(checked.err()).isZero();
+        assertThat(checked.out()).contains("checked, current");
+      }
+    }
+
+    @Test
     @DisplayName("backfill killed with SIGKILL and run again finishes; verify says identical; doctor is happy")
     void backfillKilledAndResumed() throws Exception {
       try (IsolatedSchema postgres = IsolatedSchema.create(); Sqld sqld = Sqld.start()) {
