@@ -5,27 +5,16 @@ import dev.heartbeatstore.migration.Backfill;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "backfill", mixinStandardHelpOptions = true,
     description = "Copy heartbeats and monitors from one backend to the other (default: hedging primary to secondary). "
         + "Insert-if-absent, resumable: killed and run again, it finishes with no duplicates and no gaps.")
-final class BackfillCommand implements Callable<Integer>, HeartbeatCli.EnvironmentAware {
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ConnectionOptions connection;
+final class BackfillCommand extends ConfiguredCommand {
 
   @Option(names = "--from", paramLabel = "NAME", description = "postgres or turso (default: the hedging primary)")
   String from;
@@ -43,17 +32,10 @@ final class BackfillCommand implements Callable<Integer>, HeartbeatCli.Environme
   @Option(names = "--plain", description = "plain progress lines even on a terminal")
   boolean plain;
 
-  private Map<String, String> env;
-
-  @Override
-  public void environment(Map<String, String> env) {
-    this.env = env;
-  }
-
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    HeartbeatStoreConfig config = connection.builder(env).build();
+    PrintWriter out = out();
+    HeartbeatStoreConfig config = settings().build();
     Backfill.Builder builder = Backfill.builder(config).batchSize(batchSize).checkpoint(checkpoint);
     if (from != null) {
       builder.from(from);

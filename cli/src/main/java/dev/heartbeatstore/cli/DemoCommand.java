@@ -15,16 +15,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Simulates a fleet of phones over simulated time against the configured store (an embedded libSQL
@@ -33,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Simulate a fleet of phones sending heartbeats, run the monitor rules, print a status table. "
         + "With no configuration it uses the embedded libSQL file ./heartbeats.db.")
-final class DemoCommand implements Callable<Integer>, HeartbeatCli.EnvironmentAware {
+final class DemoCommand extends ConfiguredCommand {
 
   /** Upstream rules: a phone beats every 15 minutes; missed after 16 without one, offline after 64. */
   static final Duration BEAT_EVERY = Duration.ofMinutes(15);
@@ -42,12 +37,6 @@ final class DemoCommand implements Callable<Integer>, HeartbeatCli.EnvironmentAw
   static final Duration CHECK_EVERY = Duration.ofMinutes(5);
   static final String DEMO_USER = "demo-user";
   static final String DEFAULT_FILE = "heartbeats.db";
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ConnectionOptions connection;
 
   @Option(names = "--phones", defaultValue = "50", description = "phones in the fleet (default ${DEFAULT-VALUE})")
   int phones;
@@ -61,13 +50,6 @@ final class DemoCommand implements Callable<Integer>, HeartbeatCli.EnvironmentAw
   @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
   long seed;
 
-  private Map<String, String> env;
-
-  @Override
-  public void environment(Map<String, String> env) {
-    this.env = env;
-  }
-
   @Override
   public Integer call() {
     if (phones < 1 || phones > 10_000) {
@@ -79,8 +61,8 @@ final class DemoCommand implements Callable<Integer>, HeartbeatCli.EnvironmentAw
     if (hours < 2 || hours > 48) {
       throw new IllegalArgumentException("--hours must be between 2 and 48, was " + hours);
     }
-    PrintWriter out = spec.commandLine().getOut();
-    HeartbeatStoreConfig.Builder builder = connection.builder(env);
+    PrintWriter out = out();
+    HeartbeatStoreConfig.Builder builder = settings();
     if (nothingConfigured()) {
       builder.backend(HeartbeatStoreConfig.TURSO).tursoDatabaseUrl("file:" + DEFAULT_FILE);
       out.println("No backend configured: using the embedded libSQL file ./" + DEFAULT_FILE
@@ -106,7 +88,7 @@ final class DemoCommand implements Callable<Integer>, HeartbeatCli.EnvironmentAw
 
   private boolean nothingConfigured() {
     return connection.backend == null && connection.databaseUrl == null && connection.tursoUrl == null
-        && blank(env.get(HeartbeatStoreConfig.BACKEND)) && blank(env.get(HeartbeatStoreConfig.DATABASE_URL));
+        && blank(env().get(HeartbeatStoreConfig.BACKEND)) && blank(env().get(HeartbeatStoreConfig.DATABASE_URL));
   }
 
   private static String storeSide(HeartbeatStoreConfig config) {

@@ -6,35 +6,17 @@ import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.spi.MigrationAccess;
 import java.io.PrintWriter;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
     description = "Print the effective configuration (secrets redacted) and check each side: reachable, "
         + "authenticated, schema version.")
-final class DoctorCommand implements Callable<Integer>, HeartbeatCli.EnvironmentAware {
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ConnectionOptions connection;
-
-  private Map<String, String> env;
-
-  @Override
-  public void environment(Map<String, String> env) {
-    this.env = env;
-  }
+final class DoctorCommand extends ConfiguredCommand {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    HeartbeatStoreConfig config = connection.builder(env).build();
+    PrintWriter out = out();
+    HeartbeatStoreConfig config = settings().build();
     out.println("configuration: " + config);
     // Only look: never create or change a schema from doctor.
     HeartbeatStoreConfig checkOnly = config.toBuilder().migrate(false).build();

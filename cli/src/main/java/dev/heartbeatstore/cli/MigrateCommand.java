@@ -5,38 +5,20 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.spi.MigrationAccess;
 import java.io.PrintWriter;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
     description = "Apply the schema of the configured backend (both sides for hedging), or with --check only validate it.")
-final class MigrateCommand implements Callable<Integer>, HeartbeatCli.EnvironmentAware {
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ConnectionOptions connection;
+final class MigrateCommand extends ConfiguredCommand {
 
   @Option(names = "--check", description = "only check that the schema is there and current; change nothing")
   boolean check;
 
-  private Map<String, String> env;
-
-  @Override
-  public void environment(Map<String, String> env) {
-    this.env = env;
-  }
-
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    HeartbeatStoreConfig config = connection.builder(env).migrate(!check).build();
+    PrintWriter out = out();
+    HeartbeatStoreConfig config = settings().migrate(!check).build();
     for (String side : ConnectionOptions.sides(config)) {
       try (MigrationAccess access = StoreFactory.openMigrationAccess(config, side)) {
         out.printf("%s: schema version %s (%s)%n", ConnectionOptions.describe(config, side), access.schemaVersion(),
@@ -46,7 +28,7 @@ final class MigrateCommand implements Callable<Integer>, HeartbeatCli.Environmen
           throw e;
         }
         // --check found the schema missing or behind: the answer to the question asked, not a usage error.
-        spec.commandLine().getErr().println("heartbeat: " + ConnectionOptions.describe(config, side) + ": "
+        err().println("heartbeat: " + ConnectionOptions.describe(config, side) + ": "
             + e.getMessage());
         return HeartbeatCli.UNAVAILABLE;
       }

@@ -4,27 +4,16 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.migration.Verifier;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Compare both sides row by row (per user and owner: counts and a content hash; then the differing rows). "
         + "Exit 0 only when identical, 3 when they differ.")
-final class VerifyCommand implements Callable<Integer>, HeartbeatCli.EnvironmentAware {
+final class VerifyCommand extends ConfiguredCommand {
 
   private static final int SHOWN = 10;
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  ConnectionOptions connection;
 
   @Option(names = "--repair", description = "copy what is missing or different from the primary to the secondary, "
       + "delete what the primary does not have, then verify again")
@@ -33,17 +22,10 @@ final class VerifyCommand implements Callable<Integer>, HeartbeatCli.Environment
   @Option(names = "--batch-size", defaultValue = "5000", description = "rows per page (default ${DEFAULT-VALUE})")
   int batchSize;
 
-  private Map<String, String> env;
-
-  @Override
-  public void environment(Map<String, String> env) {
-    this.env = env;
-  }
-
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    HeartbeatStoreConfig config = connection.builder(env).build();
+    PrintWriter out = out();
+    HeartbeatStoreConfig config = settings().build();
     Verifier.Report report = Verifier.builder(config).batchSize(batchSize).repair(repair).build().run();
     print(out, report);
     if (repair && !report.identical()) {
