@@ -118,7 +118,7 @@ public final class HedgingStore implements HeartbeatStore {
     public void store(Heartbeat heartbeat) {
       primary.heartbeats().store(heartbeat);
       writer.submit(new SecondaryWrite("heartbeats.store", heartbeat.userId(), "id=" + heartbeat.id(),
-          s -> s.heartbeats().store(heartbeat)));
+          s -> s.heartbeats().store(heartbeat), heartbeat));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.heartbeatstore.hedging.internal;
 
+import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatStore;
 import java.util.function.Consumer;
 
@@ -10,5 +11,13 @@ import java.util.function.Consumer;
  * @param routingKey writes with the same key are applied in the order they were accepted (the user id)
  * @param key        what the write is about, for logs (ids, never secrets)
  * @param action     the write itself
+ * @param heartbeat  for a single {@code heartbeats.store}, the heartbeat (the async lanes may apply
+ *                   consecutive ones as one {@code storeAll}); else null
  */
-record SecondaryWrite(String operation, String routingKey, String key, Consumer<HeartbeatStore> action) {}
+record SecondaryWrite(String operation, String routingKey, String key, Consumer<HeartbeatStore> action,
+                      Heartbeat heartbeat) {
+
+  SecondaryWrite(String operation, String routingKey, String key, Consumer<HeartbeatStore> action) {
+    this(operation, routingKey, key, action, null);
+  }
+}

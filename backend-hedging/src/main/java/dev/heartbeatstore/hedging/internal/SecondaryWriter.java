@@ -1,8 +1,11 @@
 package dev.heartbeatstore.hedging.internal;
 
 import dev.heartbeatstore.DuplicateRecordException;
+import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -59,18 +62,64 @@ abstract class SecondaryWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Applies consecutive single {@code heartbeats.store} writes (each with its {@link SecondaryWrite#heartbeat()})
+   * as one {@code storeAll}: one round trip and one transaction on the secondary instead of one per write.
+   * A duplicate in the batch falls back to applying them one by one, so each is counted on its own.
+   */
+  final void applyBatch(List<SecondaryWrite> writes) {
+    if (writes.size() == 1) {
+      apply(writes.get(0));
+      return;
+    }
+    SecondaryWrite first = writes.get(0);
+    HeartbeatStore store = secondary.current();
+    if (store == null) {
+      failed(first, HedgingMetrics.SECONDARY_UNAVAILABLE, "the secondary is not open", writes.size());
+      return;
+    }
+    if (breaker.rejects()) {
+      failed(first, HedgingMetrics.CIRCUIT_OPEN, "skipped: the secondary failed repeatedly and is rested for a moment",
+          writes.size());
+      return;
+    }
+    List<Heartbeat> heartbeats = new ArrayList<>(writes.size());
+    for (SecondaryWrite w : writes) {
+      heartbeats.add(w.heartbeat());
+    }
+    try {
+      store.heartbeats().storeAll(heartbeats);
+      breaker.success();
+    } catch (DuplicateRecordException e) {
+      breaker.success();
+      for (SecondaryWrite w : writes) {
+        apply(w);
+      }
+    } catch (RuntimeException e) {
+      breaker.failure();
+      failed(first, HedgingMetrics.errorType(e), e.getClass().getSimpleName() + ": " + e.getMessage(), writes.size());
+    }
+  }
+
   final void failed(SecondaryWrite write, String errorType, String why) {
-    metrics.writeFailed(write.operation(), errorType, 1);
+    failed(write, errorType, why, 1);
+  }
+
+  /** {@code count} writes like {@code write} (a batch of them) missed the secondary. */
+  final void failed(SecondaryWrite write, String errorType, String why, int count) {
+    metrics.writeFailed(write.operation(), errorType, count);
     // One WARN a second at most: a secondary that is down must not flood the service's logs.
     long now = System.nanoTime();
     long last = lastWarnNanos.get();
     if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
       int suppressed = suppressedWarnings.getAndSet(0);
-      log.warn("hedging: secondary {} missed {} {} ({}){}", secondary.name(), write.operation(), write.key(), why,
+      log.warn("hedging: secondary {} missed {} {}{} ({}){}", secondary.name(), write.operation(), write.key(),
+          count == 1 ? "" : " and " + (count - 1) + " more in the same batch", why,
           suppressed == 0 ? "" : "; " + suppressed + " more secondary failures in the last second");
     } else {
-      suppressedWarnings.incrementAndGet();
-      log.debug("hedging: secondary {} missed {} {} ({})", secondary.name(), write.operation(), write.key(), why);
+      suppressedWarnings.addAndGet(count);
+      log.debug("hedging: secondary {} missed {} {} ({}; batch of {})", secondary.name(), write.operation(), write.key(),
+          why, count);
     }
   }
 
