@@ -17,8 +17,8 @@ public final class Benchmarks {
 
   public static void main(String[] args) throws Exception {
     String backend = args.length > 0 ? args[0].toLowerCase(Locale.ROOT) : "postgres";
-    if (!backend.equals("postgres")) {
-      System.err.println("usage: java -jar heartbeat-benchmarks.jar postgres   (the only backend benchmarked so far)");
+    if (!backend.equals("postgres") && !backend.equals("hedging")) {
+      System.err.println("usage: java -jar heartbeat-benchmarks.jar postgres|hedging");
       System.exit(2);
     }
     String url = System.getenv().getOrDefault("BENCH_DATABASE_URL", DEFAULT_URL);
@@ -26,7 +26,7 @@ public final class Benchmarks {
       System.err.println("BENCH_DATABASE_URL must be a jdbc:postgresql:// URL");
       System.exit(2);
     }
-    Report report = new PostgresBenchmark(url).run();
+    Report report = backend.equals("hedging") ? new HedgingBenchmark(url).run() : new PostgresBenchmark(url).run();
     report.print(System.out);
     System.exit(report.allTargetsMet() ? 0 : 1);
   }

@@ -18,6 +18,12 @@ final class Report {
     rows.add(new Row(measure, format(library), format(baseline), baselineName, (double) library / baseline, null, target));
   }
 
+  /** A row comparing two durations in nanoseconds, with a per-round ratio computed by the caller. */
+  void add(String measure, long library, long baseline, String baselineName, double medianRoundRatio, double target) {
+    rows.add(new Row(measure, format(library), format(baseline), baselineName, (double) library / baseline,
+        medianRoundRatio, target));
+  }
+
   /**
    * A row comparing the fastest round's p50 of each series (the cost of the code path when the
    * connection is in the fast scheduling mode, see docs/performance.md), with the median of the

@@ -49,6 +49,18 @@ final class Series {
         : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
   }
 
+  /** The median over rounds of {@code this} round's p50 divided by the sum of {@code a}'s and {@code b}'s p50 in that round. */
+  double ratioToSum(Series a, Series b) {
+    double[] ratios = new double[rounds.size()];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = (double) rounds.get(i).percentile(50)
+          / (a.rounds.get(i).percentile(50) + b.rounds.get(i).percentile(50));
+    }
+    Arrays.sort(ratios);
+    return ratios.length % 2 == 1 ? ratios[ratios.length / 2]
+        : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+  }
+
   /** The {@code p}-th percentile of all samples of all rounds. */
   long pooled(double p) {
     int total = rounds.stream().mapToInt(Samples::count).sum();

