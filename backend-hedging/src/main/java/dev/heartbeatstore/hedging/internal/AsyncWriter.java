@@ -3,10 +3,7 @@ package dev.heartbeatstore.hedging.internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -19,11 +16,15 @@ import org.slf4j.LoggerFactory;
  * routing key (the user) always go to the same single-threaded lane, so they are applied in the order
  * the primary accepted them. A full queue drops the write and counts it; nothing ever blocks the caller.
  *
+ * <p>The caller's side is lock-free: a write is appended to its lane's {@link ConcurrentLinkedQueue}
+ * and the lane's thread is unparked only if it sleeps, so a lane thread that is descheduled at a bad
+ * moment can never hold a lock the caller needs.
+ *
  * <p>Consecutive {@code heartbeats.store} writes waiting in a lane are applied as one {@code storeAll}
  * (up to {@link #MAX_BATCH}); a lane that finds one alone waits {@link #LINGER_NANOS} for more first. A
  * busy caller then costs the secondary (and the machine) one request per batch instead of one per
  * write, and wakes a lane once per batch rather than on every write; the secondary lags by that
- * millisecond at most.
+ * linger at most, on top of its own latency.
  */
 final class AsyncWriter extends SecondaryWriter {
 
@@ -32,39 +33,44 @@ final class AsyncWriter extends SecondaryWriter {
   static final int MAX_BATCH = 200;
   static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-  private final ThreadPoolExecutor[] lanes;
+  private final Lane[] lanes;
   private final int capacity;
   private final Duration drainTimeout;
+  /** Writes accepted and not yet applied, failed or abandoned: the bound of the queue, over all lanes. */
   private final AtomicInteger pending = new AtomicInteger();
+  private volatile boolean closing;
+  /** Set when close() gives up: lanes stop taking writes, close() counts what is left. */
+  private volatile boolean abandoning;
 
   AsyncWriter(Secondary secondary, HedgingMetrics metrics, int capacity, int laneCount, Duration drainTimeout) {
     super(secondary, metrics);
     this.capacity = capacity;
     this.drainTimeout = drainTimeout;
-    this.lanes = new ThreadPoolExecutor[laneCount];
+    this.lanes = new Lane[laneCount];
     for (int i = 0; i < laneCount; i++) {
-      String threadName = "heartbeat-hedging-" + secondary.name() + "-" + i;
-      // Unbounded per lane; the shared 'pending' counter is the bound, so that one busy user cannot starve a lane's share.
-      lanes[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-        Thread t = new Thread(r, threadName);
-        t.setDaemon(true);
-        return t;
-      });
+      lanes[i] = new Lane("heartbeat-hedging-" + secondary.name() + "-" + i);
+    }
+    for (Lane lane : lanes) {
+      lane.thread.start();
     }
     metrics.observeQueueDepth(pending::get);
   }
 
   @Override
   void submit(SecondaryWrite write) {
+    if (closing) {
+      failed(write, HedgingMetrics.ABANDONED, "the store is closing");
+      return;
+    }
     if (pending.incrementAndGet() > capacity) {
       pending.decrementAndGet();
       failed(write, HedgingMetrics.QUEUE_FULL, "the async queue is full (" + capacity + ")");
       return;
     }
-    try {
-      ThreadPoolExecutor lane = lanes[Math.floorMod(write.routingKey().hashCode(), lanes.length)];
-      lane.execute(new Task(write, lane.getQueue()));
-    } catch (RejectedExecutionException e) {
+    Lane lane = lanes[Math.floorMod(write.routingKey().hashCode(), lanes.length)];
+    lane.offer(write);
+    // close() may have finished between the check above and the offer: then nobody will take it.
+    if (closing && lane.queue.remove(write)) {
       pending.decrementAndGet();
       failed(write, HedgingMetrics.ABANDONED, "the store is closing");
     }
@@ -78,22 +84,28 @@ final class AsyncWriter extends SecondaryWriter {
   /** Waits up to the drain timeout for queued writes, then counts what it abandons. */
   @Override
   public void close() {
-    for (ThreadPoolExecutor lane : lanes) {
-      lane.shutdown();
+    closing = true;
+    for (Lane lane : lanes) {
+      LockSupport.unpark(lane.thread);
     }
     long deadline = System.nanoTime() + drainTimeout.toNanos();
     try {
-      for (ThreadPoolExecutor lane : lanes) {
-        lane.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      for (Lane lane : lanes) {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          lane.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    abandoning = true;
     int abandoned = 0;
-    for (ThreadPoolExecutor lane : lanes) {
-      List<Runnable> notRun = lane.shutdownNow();
-      for (Runnable r : notRun) {
-        metrics.writeFailed(((Task) r).write.operation(), HedgingMetrics.ABANDONED, 1);
+    for (Lane lane : lanes) {
+      lane.thread.interrupt();  // a write still waiting on the secondary fails now, and is counted
+      // Each write is taken by exactly one of the lane and close(): poll() is atomic.
+      for (SecondaryWrite w; (w = lane.queue.poll()) != null; ) {
+        metrics.writeFailed(w.operation(), HedgingMetrics.ABANDONED, 1);
         abandoned++;
       }
     }
@@ -104,43 +116,74 @@ final class AsyncWriter extends SecondaryWriter {
     pending.set(0);
   }
 
-  private final class Task implements Runnable {
-    final SecondaryWrite write;
-    final BlockingQueue<Runnable> laneQueue;
+  /** One single-threaded lane: a lock-free queue and the thread that applies it in order. */
+  private final class Lane implements Runnable {
+    final ConcurrentLinkedQueue<SecondaryWrite> queue = new ConcurrentLinkedQueue<>();
+    final Thread thread;
+    /** True while the thread sleeps waiting for work: only then does a caller unpark it. */
+    volatile boolean idle;
 
-    Task(SecondaryWrite write, BlockingQueue<Runnable> laneQueue) {
-      this.write = write;
-      this.laneQueue = laneQueue;
+    Lane(String name) {
+      thread = new Thread(this, name);
+      thread.setDaemon(true);
+    }
+
+    void offer(SecondaryWrite write) {
+      queue.offer(write);
+      if (idle) {
+        LockSupport.unpark(thread);
+      }
     }
 
     @Override
     public void run() {
-      if (write.heartbeat() == null) {
-        try {
-          apply(write);
-        } finally {
-          pending.decrementAndGet();
-        }
-        return;
-      }
-      List<SecondaryWrite> batch = new ArrayList<>();
-      batch.add(write);
-      try {
-        if (laneQueue.isEmpty()) {
-          LockSupport.parkNanos(LINGER_NANOS);
-        }
-        // Only this lane's thread takes from its queue (and close(), which abandons what is left):
-        // taking the head while it is a single heartbeats.store keeps the lane's order.
-        while (batch.size() < MAX_BATCH) {
-          Runnable next = laneQueue.peek();
-          if (!(next instanceof Task t) || t.write.heartbeat() == null || !laneQueue.remove(next)) {
-            break;
+      while (!abandoning) {
+        SecondaryWrite write = queue.poll();
+        if (write == null) {
+          if (closing) {
+            return;  // drained
           }
-          batch.add(t.write);
+          idle = true;
+          // Re-check after announcing: a caller that offered before seeing 'idle' is seen here.
+          if (queue.isEmpty() && !closing) {
+            LockSupport.park(this);
+          }
+          idle = false;
+          Thread.interrupted();  // an interrupt is only ever close() giving up; 'abandoning' says so
+          continue;
         }
-        applyBatch(batch);
-      } finally {
-        pending.addAndGet(-batch.size());
+        List<SecondaryWrite> batch = new ArrayList<>(1);
+        batch.add(write);
+        try {
+          if (write.heartbeat() == null) {
+            apply(write);
+            continue;
+          }
+          if (queue.isEmpty() && !closing) {
+            LockSupport.parkNanos(LINGER_NANOS);
+          }
+          // Only this thread takes from the queue until close() gives up, so peek-then-poll keeps the order.
+          while (batch.size() < MAX_BATCH && !abandoning) {
+            SecondaryWrite next = queue.peek();
+            if (next == null || next.heartbeat() == null) {
+              break;
+            }
+            SecondaryWrite taken = queue.poll();
+            if (taken == null) {
+              break;
+            }
+            if (taken.heartbeat() == null) {
+              // Only when close() gave up and took 'next' meanwhile: this one is abandoned too.
+              metrics.writeFailed(taken.operation(), HedgingMetrics.ABANDONED, 1);
+              pending.decrementAndGet();
+              break;
+            }
+            batch.add(taken);
+          }
+          applyBatch(batch);
+        } finally {
+          pending.addAndGet(-batch.size());
+        }
       }
     }
   }
