@@ -17,8 +17,15 @@ public final class Benchmarks {
 
   public static void main(String[] args) throws Exception {
     String backend = args.length > 0 ? args[0].toLowerCase(Locale.ROOT) : "postgres";
+    if (backend.equals("libsql")) {
+      // A local sqld started by the harness, or BENCH_TURSO_DATABASE_URL; @libsql/client from BENCH_NODE_DIR.
+      Report report = new LibsqlBenchmark(System.getenv("BENCH_TURSO_DATABASE_URL"),
+          java.nio.file.Paths.get(System.getenv().getOrDefault("BENCH_NODE_DIR", "benchmarks/node"))).run();
+      report.print(System.out);
+      System.exit(report.allTargetsMet() ? 0 : 1);
+    }
     if (!backend.equals("postgres") && !backend.equals("hedging")) {
-      System.err.println("usage: java -jar heartbeat-benchmarks.jar postgres|hedging");
+      System.err.println("usage: java -jar heartbeat-benchmarks.jar postgres|libsql|hedging");
       System.exit(2);
     }
     String url = System.getenv().getOrDefault("BENCH_DATABASE_URL", DEFAULT_URL);

