@@ -49,6 +49,17 @@ final class Series {
         : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
   }
 
+  /** The median over rounds of {@code this} round's {@code p}-th percentile divided by {@code baseline}'s in the same round. */
+  double ratioTo(Series baseline, double p) {
+    double[] ratios = new double[rounds.size()];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = (double) rounds.get(i).percentile(p) / baseline.rounds.get(i).percentile(p);
+    }
+    Arrays.sort(ratios);
+    return ratios.length % 2 == 1 ? ratios[ratios.length / 2]
+        : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+  }
+
   /** The median over rounds of {@code this} round's p50 divided by the sum of {@code a}'s and {@code b}'s p50 in that round. */
   double ratioToSum(Series a, Series b) {
     double[] ratios = new double[rounds.size()];
@@ -81,6 +92,11 @@ final class Series {
           (double) rounds.get(i).percentile(50) / baseline.rounds.get(i).percentile(50)));
     }
     return sb.append(']').toString();
+  }
+
+  /** Each round's p99, for the log. */
+  String roundsP99() {
+    return Arrays.toString(rounds.stream().mapToLong(r -> r.percentile(99) / 1000).toArray()) + " µs";
   }
 
   /** Each round's p50, for the log. */

@@ -31,7 +31,7 @@ final class AsyncWriter extends SecondaryWriter {
   private static final Logger log = LoggerFactory.getLogger(AsyncWriter.class);
 
   static final int MAX_BATCH = 200;
-  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final Lane[] lanes;
   private final int capacity;
