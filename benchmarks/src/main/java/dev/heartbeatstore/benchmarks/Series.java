@@ -94,6 +94,13 @@ final class Series {
     return sb.append(']').toString();
   }
 
+  /** The median over rounds of each round's {@code p}-th percentile: a tail that one bad round cannot move. */
+  long roundsMedian(double p) {
+    long[] values = rounds.stream().mapToLong(r -> r.percentile(p)).sorted().toArray();
+    return values.length % 2 == 1 ? values[values.length / 2]
+        : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+  }
+
   /** Each round's p99, for the log. */
   String roundsP99() {
     return Arrays.toString(rounds.stream().mapToLong(r -> r.percentile(99) / 1000).toArray()) + " µs";
