@@ -3,7 +3,10 @@ package dev.heartbeatstore.libsql.internal;
 import dev.heartbeatstore.CorruptRecordException;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -36,6 +39,33 @@ final class Rows {
           + " (about 290,000 years around 1970)");
     }
   }
+
+  /**
+   * {@code [[id, owner, version, charging, user_id, micros], …]}: the storage forms of the rows as one JSON
+   * text, for {@link SqliteSql#INSERT_HEARTBEATS_FROM_JSON}. Strings are escaped by Jackson.
+   */
+  static String heartbeatsAsJson(List<Heartbeat> heartbeats) {
+    java.io.StringWriter out = new java.io.StringWriter(heartbeats.size() * 100 + 2);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartArray();
+      for (Heartbeat h : heartbeats) {
+        g.writeStartArray();
+        g.writeString(uuid(h.id()));
+        g.writeString(h.owner());
+        g.writeString(h.version());
+        g.writeNumber(bool(h.charging()));
+        g.writeString(h.userId());
+        g.writeNumber(micros(h.timestamp()));
+        g.writeEndArray();
+      }
+      g.writeEndArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static final JsonFactory JSON = new JsonFactory();
 
   static Instant instant(long micros) {
     return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);

@@ -26,6 +26,15 @@ public interface SqlSession extends AutoCloseable {
   long[] executeAtomically(String operation, List<Statement> statements);
 
   /**
+   * Whether bulk inserts should send their rows as one JSON text argument ({@code json_each}) instead
+   * of multi-row INSERTs with one bound value per column: true over Hrana, where each bound value is a
+   * JSON object for sqld to read; false for sqlite-jdbc, which binds values natively.
+   */
+  default boolean bulkRowsAsJson() {
+    return false;
+  }
+
+  /**
    * Sets the deadline of every later call. The store opens its session with a longer start-up
    * deadline for the schema migration, then sets the per-operation one before serving.
    */
