@@ -54,6 +54,8 @@ final class LibsqlBenchmark {
   private static final int FILE_BULKS_PER_ROUND = 3;
 
   private static final String JDBC_PREFIX = "jdbc:dbeaver:libsql:";
+  /** The rows of the bulk loads of every side ({@code lib-bulk-user-…}, {@code node-bulk-user-…}, …). */
+  private static final String DELETE_BULK_ROWS = "DELETE FROM heartbeats WHERE user_id GLOB '*-bulk-user-*'";
 
   private final String configuredUrl;
   private final Path nodeDir;
@@ -151,14 +153,19 @@ final class LibsqlBenchmark {
             for (int i = -1; i < BULKS_PER_ROUND; i++) {
               List<Heartbeat> forLibrary = batch("lib-bulk");
               List<Heartbeat> forRaw = batch("raw-bulk");
+              // Each load goes into the same table size: the rows of the one before are deleted first.
               long t0 = System.nanoTime();
               store.heartbeats().storeAll(forLibrary);
               long libNanos = System.nanoTime() - t0;
+              raw.execute(DELETE_BULK_ROWS);
               t0 = System.nanoTime();
               raw.storeAll(forRaw);
               long rawNanos = System.nanoTime() - t0;
+              raw.execute(DELETE_BULK_ROWS);
               long nodeNanos = node.batch(BULK_ROWS, false);
+              raw.execute(DELETE_BULK_ROWS);
               long nodeMultiNanos = node.batch(BULK_ROWS, true);
+              raw.execute(DELETE_BULK_ROWS);
               if (i >= 0) {
                 lib.add(libNanos);
                 rawRound.add(rawNanos);
@@ -172,6 +179,7 @@ final class LibsqlBenchmark {
               jdbcStore(jdbc, h);
             }
             jdbcInserts.newRound(1).add(System.nanoTime() - t0);
+            raw.execute(DELETE_BULK_ROWS);
             node.closeClient();
           }
           System.out.printf(Locale.ROOT, "round %d of %d done (%.0f s)%n", round + 1, ROUNDS,

@@ -18,8 +18,8 @@ import java.util.UUID;
 /**
  * The library's Hrana requests sent raw: one {@link HttpClient} (HTTP/1.1), JSON built by hand with a
  * {@link StringBuilder}, the same pipelines the library sends (an {@code execute} then {@code close}; for
- * {@code storeAll} {@code store_sql}, a conditional batch BEGIN, 100-row INSERTs, deadline guard, COMMIT,
- * ROLLBACK, then {@code close}), and only what a hand-written client must read of the answer. No
+ * {@code storeAll} a conditional batch BEGIN, INSERT … SELECT FROM json_each(?) of the rows as one JSON text,
+ * deadline guard, COMMIT, ROLLBACK, then {@code close}), and only what a hand-written client must read of the answer. No
  * validation, no retries, no deadline bookkeeping, no metrics: the floor the library is measured against.
  */
 final class RawHrana {
@@ -28,7 +28,9 @@ final class RawHrana {
   static final String INSERT = "INSERT INTO heartbeats (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
   static final String LAST = "SELECT " + COLUMNS + " FROM heartbeats WHERE user_id = ? AND owner = ?"
       + " ORDER BY \"timestamp\" DESC, id DESC LIMIT 1";
-  static final int CHUNK = 100;
+  static final int JSON_CHUNK = 1000;
+  static final String INSERT_FROM_JSON = "INSERT INTO heartbeats (" + COLUMNS + ") SELECT value ->> 0, value ->> 1,"
+      + " value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)";
   private static final String GUARD = "SELECT abs(CASE WHEN (julianday('now') - 2440587.5) * 86400000.0 > ?"
       + " THEN -9223372036854775808 ELSE 0 END)";
 
@@ -58,35 +60,43 @@ final class RawHrana {
     return firstRow(post(b));
   }
 
-  /** The library's {@code storeAll} pipeline, by hand; the guard's deadline is 5 s from now (same machine, same clock). */
+  /**
+   * The library's {@code storeAll} pipeline, by hand: a conditional batch BEGIN, one INSERT … SELECT FROM
+   * json_each(?) per 1,000 rows with the rows as one JSON text, the deadline guard (5 s from now: same
+   * machine, same clock), COMMIT, ROLLBACK.
+   */
   void storeAll(List<Heartbeat> heartbeats) throws IOException, InterruptedException {
     int n = heartbeats.size();
-    StringBuilder b = new StringBuilder(256 + n * 330).append("{\"baton\":null,\"requests\":[");
-    int full = n / CHUNK;
-    boolean stored = full > 1;
+    StringBuilder b = new StringBuilder(256 + n * 120).append("{\"baton\":null,\"requests\":[");
+    boolean stored = n > JSON_CHUNK;
     if (stored) {
       b.append("{\"type\":\"store_sql\",\"sql_id\":1,\"sql\":");
-      string(b, insertMany(CHUNK)).append("},");
+      string(b, INSERT_FROM_JSON).append("},");
     }
     b.append("{\"type\":\"batch\",\"batch\":{\"steps\":[{\"stmt\":{\"sql\":\"BEGIN\",\"want_rows\":false}}");
     int step = 0;
-    for (int from = 0; from < n; from += CHUNK) {
-      int rows = Math.min(CHUNK, n - from);
+    StringBuilder rows = new StringBuilder(JSON_CHUNK * 100);
+    for (int from = 0; from < n; from += JSON_CHUNK) {
       b.append(",{\"condition\":{\"type\":\"ok\",\"step\":").append(step++).append("},\"stmt\":{");
-      if (stored && rows == CHUNK) {
+      if (stored) {
         b.append("\"sql_id\":1");
       } else {
         b.append("\"sql\":");
-        string(b, insertMany(rows));
+        string(b, INSERT_FROM_JSON);
       }
+      rows.setLength(0);
+      rows.append('[');
+      for (int i = from; i < Math.min(n, from + JSON_CHUNK); i++) {
+        Heartbeat h = heartbeats.get(i);
+        rows.append(i == from ? "[" : ",[");
+        string(rows, h.id().toString()).append(',');
+        string(rows, h.owner()).append(',');
+        string(rows, h.version()).append(',').append(h.charging() ? 1 : 0).append(',');
+        string(rows, h.userId()).append(',').append(micros(h.timestamp())).append(']');
+      }
+      rows.append(']');
       b.append(",\"args\":[");
-      for (int i = 0; i < rows; i++) {
-        if (i > 0) {
-          b.append(',');
-        }
-        args(b, heartbeats.get(from + i));
-      }
-      b.append("],\"want_rows\":false}}");
+      text(b, rows.toString()).append("],\"want_rows\":false}}");
     }
     b.append(",{\"condition\":{\"type\":\"ok\",\"step\":").append(step++).append("},\"stmt\":{\"sql\":");
     string(b, GUARD).append(",\"args\":[");
@@ -103,12 +113,15 @@ final class RawHrana {
     }
   }
 
-  static String insertMany(int rows) {
-    StringBuilder b = new StringBuilder(INSERT);
-    for (int i = 1; i < rows; i++) {
-      b.append(", (?, ?, ?, ?, ?, ?)");
-    }
-    return b.toString();
+  private static long micros(Instant t) {
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+  }
+
+  /** One statement without arguments (the harness's own housekeeping, never timed). */
+  void execute(String sql) throws IOException, InterruptedException {
+    StringBuilder b = new StringBuilder(256).append("{\"baton\":null,\"requests\":[{\"type\":\"execute\",\"stmt\":{\"sql\":");
+    string(b, sql).append(",\"want_rows\":false}},{\"type\":\"close\"}]}");
+    post(b);
   }
 
   private byte[] post(StringBuilder body) throws IOException, InterruptedException {

@@ -49,10 +49,13 @@ final class Report {
     out.println(header);
     out.println(header.replaceAll("[^|]", "-"));
     for (Row r : rows) {
-      out.println(String.format(Locale.ROOT, "| %-40s | %10s | %10s | %-28s | %6.2f | %9s | %7s | %-4s |",
+      // Ratios far below 1 (a speed-up target such as 1/50) get a third decimal.
+      out.println(String.format(Locale.ROOT, "| %-40s | %10s | %10s | %-28s | " + (r.ratio < 0.1 ? "%6.3f" : "%6.2f")
+          + " | %9s | %7s | %-4s |",
           r.measure, r.library, r.baseline, r.baselineName, r.ratio,
-          r.medianRoundRatio == null ? "–" : String.format(Locale.ROOT, "%.2f", r.medianRoundRatio),
-          r.target > 0 ? String.format(Locale.ROOT, "≤ %.2f", r.target) : "–",
+          r.medianRoundRatio == null ? "–"
+              : String.format(Locale.ROOT, r.medianRoundRatio < 0.1 ? "%.3f" : "%.2f", r.medianRoundRatio),
+          r.target > 0 ? String.format(Locale.ROOT, r.target < 0.1 ? "≤ %.3f" : "≤ %.2f", r.target) : "–",
           r.target > 0 ? (r.ratio <= r.target ? "yes" : "NO") : ""));
     }
   }
