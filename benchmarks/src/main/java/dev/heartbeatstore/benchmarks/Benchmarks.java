@@ -24,14 +24,19 @@ public final class Benchmarks {
       report.print(System.out);
       System.exit(report.allTargetsMet() ? 0 : 1);
     }
-    if (!backend.equals("postgres") && !backend.equals("hedging")) {
-      System.err.println("usage: java -jar heartbeat-benchmarks.jar postgres|libsql|hedging");
+    if (!backend.equals("postgres") && !backend.equals("hedging") && !backend.equals("backfill")) {
+      System.err.println("usage: java -jar heartbeat-benchmarks.jar postgres|libsql|hedging|backfill");
       System.exit(2);
     }
     String url = System.getenv().getOrDefault("BENCH_DATABASE_URL", DEFAULT_URL);
     if (!url.startsWith("jdbc:postgresql:")) {
       System.err.println("BENCH_DATABASE_URL must be a jdbc:postgresql:// URL");
       System.exit(2);
+    }
+    if (backend.equals("backfill")) {
+      // PostgreSQL → two local sqld (library, raw loop); rows from BENCH_BACKFILL_ROWS (default 200,000).
+      int rows = Integer.parseInt(System.getenv().getOrDefault("BENCH_BACKFILL_ROWS", "200000"));
+      System.exit(new BackfillBenchmark(url, rows, 3).run(System.out) ? 0 : 1);
     }
     Report report = backend.equals("hedging") ? new HedgingBenchmark(url).run() : new PostgresBenchmark(url).run();
     report.print(System.out);
