@@ -46,7 +46,7 @@ final class LibsqlBenchmark {
   private static final int STORES = 400;
   private static final int BLOCK = 50;
   private static final int BULK_ROWS = 1_000;
-  private static final int BULKS_PER_ROUND = 3;
+  private static final int BULKS_PER_ROUND = 5;
 
   private static final int FILE_ROUNDS = 8;
   private static final int FILE_STORE_WARMUP = 50;
