@@ -154,22 +154,23 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   }
 
   /**
-   * Multi-row {@code INSERT … VALUES (…), (…) <conflict clause>} statements, {@link #ROWS_PER_STATEMENT} rows
-   * each, in id order: the primary-key B-tree is then walked once per batch instead of at random
-   * (measured against sqld with 200,000 rows: 1.4× to 1.7× the rows per second).
+   * {@code INSERT … SELECT … FROM json_each(?) WHERE true <conflict clause>} statements of
+   * {@link SqliteSql#JSON_INSERT_CHUNK} rows, each chunk's rows as one JSON text (the form the store's
+   * {@code storeAll} sends: sqld parses one text faster than thousands of typed arguments), in id order:
+   * the primary-key B-tree is then walked once per batch instead of at random (measured against sqld
+   * with 200,000 rows: 1.4× to 1.7× the rows per second). {@code WHERE true} tells SQLite's parser that
+   * the {@code ON} that follows starts the upsert clause, not a join constraint.
    */
   private static List<Statement> heartbeatRows(List<Heartbeat> heartbeats, String conflict) {
     List<Heartbeat> byId = new ArrayList<>(heartbeats);
     byId.sort(java.util.Comparator.comparing(h -> h.id().toString()));
-    return chunked(byId, "INSERT INTO heartbeats (" + HEARTBEAT_COLUMNS + ") VALUES ", "(?,?,?,?,?,?)",
-        conflict, (h, args) -> {
-          args.add(Rows.uuid(h.id()));
-          args.add(h.owner());
-          args.add(h.version());
-          args.add(Rows.bool(h.charging()));
-          args.add(h.userId());
-          args.add(Rows.micros(h.timestamp()));
-        });
+    List<Statement> statements = new ArrayList<>(byId.size() / SqliteSql.JSON_INSERT_CHUNK + 1);
+    for (int from = 0; from < byId.size(); from += SqliteSql.JSON_INSERT_CHUNK) {
+      List<Heartbeat> chunk = byId.subList(from, Math.min(byId.size(), from + SqliteSql.JSON_INSERT_CHUNK));
+      statements.add(Statement.of(SqliteSql.INSERT_HEARTBEATS_FROM_JSON + " WHERE true" + conflict,
+          Rows.heartbeatsAsJson(chunk)));
+    }
+    return statements;
   }
 
   private static List<Statement> monitorRows(List<HeartbeatMonitor> monitors, String conflict) {
