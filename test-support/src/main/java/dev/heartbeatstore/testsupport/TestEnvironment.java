@@ -18,4 +18,16 @@ public final class TestEnvironment {
   public static boolean isCi() {
     return "true".equalsIgnoreCase(get("CI"));
   }
+
+  /**
+   * A server the tests need is missing: with {@code CI=true} that fails the test, elsewhere it is
+   * skipped with {@code problem} as the reason. Never returns.
+   */
+  public static IllegalStateException missing(String problem, Throwable cause) {
+    if (isCi()) {
+      throw new IllegalStateException(problem, cause);
+    }
+    org.junit.jupiter.api.Assumptions.abort(problem);
+    throw new AssertionError("not reached");
+  }
 }

