@@ -67,7 +67,53 @@ final class Arguments {
     }
   }
 
+  /** The checks of {@link #heartbeat(String, Heartbeat)} for element {@code index} of a list named {@code listName}. */
+  static void heartbeat(String listName, int index, Heartbeat h) {
+    if (!valid(h)) {
+      heartbeat(listName + "[" + index + "]", h); // names the problem; built only when there is one
+    }
+  }
+
+  /** The checks of {@link #monitor(String, HeartbeatMonitor)} for element {@code index} of a list named {@code listName}. */
+  static void monitor(String listName, int index, HeartbeatMonitor m) {
+    if (!valid(m)) {
+      monitor(listName + "[" + index + "]", m);
+    }
+  }
+
+  // The same checks as the naming methods, without building a parameter name: the hot path of every call.
+
+  private static boolean valid(Heartbeat h) {
+    return h != null && h.id() != null && validText(h.owner()) && validOptionalText(h.version())
+        && validText(h.userId()) && validInstant(h.timestamp());
+  }
+
+  private static boolean valid(HeartbeatMonitor m) {
+    return m != null && m.id() != null && m.phoneId() != null && validText(m.userId())
+        && validOptionalText(m.queueId()) && validText(m.owner()) && validInstant(m.createdAt())
+        && validInstant(m.updatedAt());
+  }
+
+  private static boolean validText(String value) {
+    return value != null && !value.isBlank() && validLength(value);
+  }
+
+  private static boolean validOptionalText(String value) {
+    return value != null && validLength(value);
+  }
+
+  private static boolean validLength(String value) {
+    return value.length() <= MAX_TEXT && value.indexOf('\u0000') < 0;
+  }
+
+  private static boolean validInstant(Instant value) {
+    return value != null && !value.isBefore(MIN_INSTANT) && !value.isAfter(MAX_INSTANT);
+  }
+
   static void heartbeat(String name, Heartbeat h) {
+    if (valid(h)) {
+      return;
+    }
     notNull(name, h);
     uuid(name + ".id", h.id());
     text(name + ".owner", h.owner());
@@ -77,6 +123,9 @@ final class Arguments {
   }
 
   static void monitor(String name, HeartbeatMonitor m) {
+    if (valid(m)) {
+      return;
+    }
     notNull(name, m);
     uuid(name + ".id", m.id());
     uuid(name + ".phoneId", m.phoneId());
