@@ -95,7 +95,7 @@ final class HedgingBenchmark {
             Sqld.VERSION, Runtime.version(), Runtime.getRuntime().availableProcessors());
       }
     }
-    try (Sqld live = Sqld.start(); Sqld down = Sqld.start(); Sqld hung = Sqld.start()) {
+    try (Sqld live = startLive(); Sqld down = Sqld.start(); Sqld hung = Sqld.start()) {
       System.out.printf(Locale.ROOT, "sqld: healthy pid %d %s, to kill pid %d %s, to freeze pid %d %s%n",
           live.pid(), live.url(), down.pid(), down.url(), hung.pid(), hung.url());
       long liveCpuBefore = cpuNanos(live.pid());
@@ -174,6 +174,23 @@ final class HedgingBenchmark {
     report.add("secondary alone p99", secondary.roundsMedian(99), primary.roundsMedian(99), "primary alone p99",
         secondary.ratioTo(primary, 99), 0);
     return report;
+  }
+
+  /**
+   * The healthy sqld; {@code BENCH_HEDGING_SQLD_DIR} puts its database in that directory (e.g. on a tmpfs,
+   * so that its fsyncs do not share the primary's disk, as a remote secondary's would not).
+   */
+  private static Sqld startLive() {
+    String dir = System.getenv("BENCH_HEDGING_SQLD_DIR");
+    if (dir == null || dir.isBlank()) {
+      return Sqld.start();
+    }
+    try {
+      java.nio.file.Path base = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of(dir), "heartbeat-bench-sqld-");
+      return Sqld.builder().dbPath(base.resolve("data.sqld")).start();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create a directory in BENCH_HEDGING_SQLD_DIR=" + dir, e);
+    }
   }
 
   private HeartbeatStore open(Case c, Sqld live, Sqld down, Sqld hung) {
