@@ -162,14 +162,26 @@ final class JdbcSession implements SqlSession {
     try {
       writer.setAutoCommit(false);
       try {
-        long[] changes = new long[statements.size()];
-        int i = 0;
-        for (Statement statement : statements) {
+        int n = statements.size();
+        long[] changes = new long[n];
+        for (int i = 0; i < n; ) {
           if (deadline.expired()) {
             // Nothing is committed yet: the rollback below leaves the file as it was.
             throw deadline.timeout(operation, "the transaction was rolled back");
           }
-          changes[i++] = prepare(writer, statement).executeUpdate();
+          // Consecutive statements with the same text (a storeAll's rows) go as one JDBC batch of the
+          // statement prepared once: sqlite-jdbc then runs them in one native call.
+          String sql = statements.get(i).sql();
+          int end = i + 1;
+          while (end < n && statements.get(end).sql().equals(sql)) {
+            end++;
+          }
+          if (end - i == 1) {
+            changes[i] = prepare(writer, statements.get(i)).executeUpdate();
+          } else {
+            executeBatch(statements, i, end, changes);
+          }
+          i = end;
         }
         if (deadline.expired()) {
           throw deadline.timeout(operation, "the transaction was rolled back");
@@ -227,6 +239,25 @@ final class JdbcSession implements SqlSession {
   }
 
   /** The connection's prepared statement for this SQL (prepared on first use), with the arguments bound. */
+  /** Runs {@code statements[from, to)}, all of one text, as one batch; their change counts go to {@code changes}. */
+  private void executeBatch(List<Statement> statements, int from, int to, long[] changes) throws SQLException {
+    PreparedStatement ps = null;
+    try {
+      for (int k = from; k < to; k++) {
+        ps = prepare(writer, statements.get(k));
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int k = 0; k < counts.length; k++) {
+        changes[from + k] = counts[k];
+      }
+    } finally {
+      if (ps != null) {
+        ps.clearBatch(); // the statement stays cached: leave no rows of a failed batch in it
+      }
+    }
+  }
+
   private PreparedStatement prepare(Connection c, Statement statement) throws SQLException {
     Map<String, PreparedStatement> cache = prepared.get(c);
     PreparedStatement ps = cache.get(statement.sql());

@@ -28,7 +28,7 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void storeAll(List<Heartbeat> heartbeats) {
-    List<Statement> inserts = session.bulkRowsAsJson() ? jsonInserts(heartbeats) : multiRowInserts(heartbeats);
+    List<Statement> inserts = session.bulkRowsAsJson() ? jsonInserts(heartbeats) : singleRowInserts(heartbeats);
     try {
       session.executeAtomically("heartbeats.storeAll", inserts);
     } catch (DuplicateRecordException e) {
@@ -47,23 +47,14 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
     return inserts;
   }
 
-  /** Multi-row INSERTs of up to 100 rows: a 1,000-row batch is 10 statements, not 1,000. */
-  private static List<Statement> multiRowInserts(List<Heartbeat> heartbeats) {
-    List<Statement> inserts = new ArrayList<>(heartbeats.size() / SqliteSql.INSERT_CHUNK + 1);
-    for (int from = 0; from < heartbeats.size(); from += SqliteSql.INSERT_CHUNK) {
-      int rows = Math.min(SqliteSql.INSERT_CHUNK, heartbeats.size() - from);
-      Object[] args = new Object[rows * 6];
-      for (int i = 0; i < rows; i++) {
-        Heartbeat h = heartbeats.get(from + i);
-        int a = i * 6;
-        args[a] = Rows.uuid(h.id());
-        args[a + 1] = h.owner();
-        args[a + 2] = h.version();
-        args[a + 3] = Rows.bool(h.charging());
-        args[a + 4] = h.userId();
-        args[a + 5] = Rows.micros(h.timestamp());
-      }
-      inserts.add(Statement.of(SqliteSql.insertHeartbeats(rows), args));
+  /**
+   * Through sqlite-jdbc: one single-row INSERT per row, all of one text, which the session runs as one
+   * JDBC batch of a statement prepared once (measured: faster than 100-row INSERTs binding 600 values).
+   */
+  private static List<Statement> singleRowInserts(List<Heartbeat> heartbeats) {
+    List<Statement> inserts = new ArrayList<>(heartbeats.size());
+    for (Heartbeat h : heartbeats) {
+      inserts.add(insert(h));
     }
     return inserts;
   }

@@ -13,25 +13,6 @@ final class SqliteSql {
   static final String INSERT_HEARTBEAT =
       "INSERT INTO heartbeats (" + HEARTBEAT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
 
-  /** Rows per multi-row INSERT in {@code storeAll}: 100 rows × 6 values stays far below SQLite's 32,766 parameters. */
-  static final int INSERT_CHUNK = 100;
-
-  private static final String[] INSERT_HEARTBEATS = new String[INSERT_CHUNK + 1];
-
-  /** {@code INSERT INTO heartbeats (…) VALUES (?, …), (?, …), …} for {@code rows} rows. */
-  static String insertHeartbeats(int rows) {
-    String sql = INSERT_HEARTBEATS[rows];
-    if (sql == null) {
-      StringBuilder b = new StringBuilder(INSERT_HEARTBEAT.length() + rows * 20).append(INSERT_HEARTBEAT);
-      for (int i = 1; i < rows; i++) {
-        b.append(", (?, ?, ?, ?, ?, ?)");
-      }
-      sql = b.toString();
-      INSERT_HEARTBEATS[rows] = sql;
-    }
-    return sql;
-  }
-
   /**
    * {@code storeAll} over Hrana: the rows as one JSON text argument, {@code [[id, owner, version, charging,
    * user_id, micros], …]}, unpacked by SQLite's own JSON parser. Over Hrana every bound value is a JSON
