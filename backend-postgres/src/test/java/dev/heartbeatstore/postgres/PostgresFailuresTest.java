@@ -142,6 +142,43 @@ class PostgresFailuresTest {
   }
 
   @Test
+  @DisplayName("the deadline covers the wait for a pooled connection and the statement together, not one after the other")
+  void poolWaitCountsAgainstTheDeadline() throws Exception {
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    try (HeartbeatStore store = HeartbeatStores.open(schema.config().poolSize(1).timeout(Duration.ofMillis(1000)).build());
+         Connection locker = schema.connect()) {
+      store.monitors().load("u1", "phone"); // the pool's one connection is open
+      locker.setAutoCommit(false);
+      try (Statement s = locker.createStatement()) {
+        s.execute("LOCK TABLE heartbeat_monitors IN ACCESS EXCLUSIVE MODE");
+      }
+      // The first call holds the only connection, blocked by the lock, for its whole deadline; the second
+      // waits about 700 ms for that connection, then meets the same lock with about 300 ms left.
+      CompletableFuture<Long> first = CompletableFuture.supplyAsync(() -> timed(() -> store.monitors().load("u1", "phone")), executor);
+      Thread.sleep(300);
+      CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> timed(() -> store.monitors().load("u1", "phone")), executor);
+      long firstMillis = first.join();
+      long secondMillis = second.join();
+      locker.rollback();
+
+      assertThat(firstMillis).isBetween(900L, 2_000L);
+      // Before: the wait (about 700 ms) and then a whole statement timeout (1,000 ms) — about 1.7 s.
+      assertThat(secondMillis).isBetween(900L, 1_450L);
+      // The connection is healthy afterwards, with its own full statement timeout again.
+      assertThat(store.monitors().load("u1", "phone")).isEmpty();
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  /** Runs a call that must end in StoreTimeoutException; returns how long it took, in ms. */
+  private static long timed(Runnable call) {
+    long start = System.nanoTime();
+    assertThatThrownBy(call::run).isInstanceOf(StoreTimeoutException.class).hasMessageContaining("heartbeat_monitors.load");
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+  }
+
+  @Test
   @DisplayName("a row that cannot be an entity is CorruptRecordException naming table and id")
   void corruptRow() {
     UUID id = UUID.randomUUID();

@@ -4,7 +4,6 @@ import dev.heartbeatstore.CorruptRecordException;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatRepository;
 import dev.heartbeatstore.IndexParams;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Heartbeats in PostgreSQL. Arguments arrive validated and truncated to microseconds (core does it);
@@ -51,17 +49,17 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   static final String DELETE_ALL_FOR_USER = "DELETE FROM heartbeats WHERE user_id = ?";
 
-  private final DataSource pool;
+  private final Pool pool;
   private final PostgresErrors errors;
 
-  PostgresHeartbeatRepository(DataSource pool, PostgresErrors errors) {
+  PostgresHeartbeatRepository(Pool pool, PostgresErrors errors) {
     this.pool = pool;
     this.errors = errors;
   }
 
   @Override
   public void store(Heartbeat h) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(INSERT)) {
       ps.setObject(1, h.id());
       ps.setString(2, h.owner());
       ps.setString(3, h.version());
@@ -76,7 +74,7 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void storeAll(List<Heartbeat> heartbeats) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT_ALL)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(INSERT_ALL)) {
       bindArrays(ps, heartbeats);
       ps.executeUpdate();
     } catch (SQLException e) {
@@ -114,8 +112,8 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
   @Override
   public List<Heartbeat> index(String userId, String owner, IndexParams params) {
     boolean filtered = params.hasQuery();
-    try (Connection c = pool.getConnection();
-         PreparedStatement ps = c.prepareStatement(filtered ? INDEX_MATCHING : INDEX)) {
+    try (Pool.Lease c = pool.lease();
+         PreparedStatement ps = c.prepare(filtered ? INDEX_MATCHING : INDEX)) {
       int p = 1;
       ps.setString(p++, userId);
       ps.setString(p++, owner);
@@ -141,7 +139,7 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public Optional<Heartbeat> last(String userId, String owner) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(LAST)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(LAST)) {
       ps.setString(1, userId);
       ps.setString(2, owner);
       try (ResultSet rs = ps.executeQuery()) {
@@ -154,7 +152,7 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void deleteAllForUser(String userId) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(DELETE_ALL_FOR_USER)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(DELETE_ALL_FOR_USER)) {
       ps.setString(1, userId);
       ps.executeUpdate();
     } catch (SQLException e) {

@@ -18,7 +18,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>Deadlines: every pooled connection starts with {@code statement_timeout = HEARTBEAT_DB_TIMEOUT}
  * (a start-up option, so no extra round trip per operation), a socket timeout a little above it so
  * that a hung server cannot block a caller forever, and the pool waits at most the same timeout for a
- * free connection.
+ * free connection; a statement whose caller waited for its connection gets only what is left ({@link Pool}).
  */
 public final class PostgresHeartbeatStore implements HeartbeatStore {
 
@@ -40,8 +40,9 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
     this.pool = pool;
     this.errors = errors;
     this.timeout = timeout;
-    this.heartbeats = new PostgresHeartbeatRepository(pool, errors);
-    this.monitors = new PostgresMonitorRepository(pool, errors, clock);
+    Pool leases = new Pool(pool, timeout);
+    this.heartbeats = new PostgresHeartbeatRepository(leases, errors);
+    this.monitors = new PostgresMonitorRepository(leases, errors, clock);
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.heartbeatstore.postgres.internal;
 import dev.heartbeatstore.CorruptRecordException;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatMonitorRepository;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,7 +12,6 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /** Heartbeat monitors in PostgreSQL. Arguments arrive validated and truncated to microseconds. */
 final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
@@ -43,11 +41,11 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   static final String DELETE_ALL_FOR_USER = "DELETE FROM heartbeat_monitors WHERE user_id = ?";
 
-  private final DataSource pool;
+  private final Pool pool;
   private final PostgresErrors errors;
   private final Clock clock;
 
-  PostgresMonitorRepository(DataSource pool, PostgresErrors errors, Clock clock) {
+  PostgresMonitorRepository(Pool pool, PostgresErrors errors, Clock clock) {
     this.pool = pool;
     this.errors = errors;
     this.clock = clock;
@@ -55,7 +53,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void store(HeartbeatMonitor m) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(INSERT)) {
       ps.setObject(1, m.id());
       ps.setObject(2, m.phoneId());
       ps.setString(3, m.userId());
@@ -72,7 +70,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public Optional<HeartbeatMonitor> load(String userId, String owner) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(LOAD)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(LOAD)) {
       ps.setString(1, userId);
       ps.setString(2, owner);
       try (ResultSet rs = ps.executeQuery()) {
@@ -85,7 +83,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public boolean exists(String userId, UUID monitorId) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(EXISTS)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(EXISTS)) {
       ps.setObject(1, monitorId);
       ps.setString(2, userId);
       try (ResultSet rs = ps.executeQuery()) {
@@ -98,7 +96,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void updateQueueId(UUID monitorId, String queueId) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(UPDATE_QUEUE_ID)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(UPDATE_QUEUE_ID)) {
       ps.setString(1, queueId);
       ps.setObject(2, Timestamps.toDatabase(now()));
       ps.setObject(3, monitorId);
@@ -110,7 +108,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void delete(String userId, String owner) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(DELETE)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(DELETE)) {
       ps.setString(1, userId);
       ps.setString(2, owner);
       ps.executeUpdate();
@@ -121,7 +119,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void updatePhoneOnline(String userId, UUID monitorId, boolean online) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(UPDATE_PHONE_ONLINE)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(UPDATE_PHONE_ONLINE)) {
       ps.setBoolean(1, online);
       ps.setObject(2, Timestamps.toDatabase(now()));
       ps.setObject(3, monitorId);
@@ -134,7 +132,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void deleteAllForUser(String userId) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(DELETE_ALL_FOR_USER)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(DELETE_ALL_FOR_USER)) {
       ps.setString(1, userId);
       ps.executeUpdate();
     } catch (SQLException e) {
