@@ -111,22 +111,47 @@ class PostgresSchemaTest {
   }
 
   @Test
-  @DisplayName("survives two stores starting at the same time on an empty and on a non-empty schema")
+  @DisplayName("a start-up that migrates waits while another instance holds this schema's migration lock")
+  void migrationsTakeTurns() throws Exception {
+    try (IsolatedSchema schema = IsolatedSchema.create(); Connection other = schema.connect();
+         Statement s = other.createStatement()) {
+      schema.execute("CREATE TABLE host_table (id int)");
+      s.execute("SELECT pg_advisory_lock(hashtext('heartbeat-store migration ' || current_schema()))");
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<HeartbeatStore> opening = pool.submit(schema::open);
+        Thread.sleep(700);
+        assertThat(opening.isDone()).as("opened while another instance was migrating").isFalse();
+        s.execute("SELECT pg_advisory_unlock(hashtext('heartbeat-store migration ' || current_schema()))");
+        try (HeartbeatStore store = opening.get(30, TimeUnit.SECONDS)) {
+          store.heartbeats().store(heartbeat("u1"));
+          assertThat(store.heartbeats().last("u1", "phone")).isPresent();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(appliedVersions(schema, HISTORY)).containsExactly("0", "1", "2", "3");
+    }
+  }
+
+  @Test
+  @DisplayName("survives four stores starting at the same time on an empty and on a non-empty schema (three times each)")
   void concurrentStartUps() throws Exception {
-    for (boolean hostTable : new boolean[] {false, true}) {
+    for (boolean hostTable : new boolean[] {false, true, false, true, false, true}) {
       try (IsolatedSchema schema = IsolatedSchema.create()) {
         if (hostTable) {
           schema.execute("CREATE TABLE host_table (id int)");
         }
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<HeartbeatStore>> opened = new ArrayList<>();
         Callable<HeartbeatStore> open = () -> {
           go.await();
           return schema.open();
         };
-        opened.add(pool.submit(open));
-        opened.add(pool.submit(open));
+        for (int i = 0; i < 4; i++) {
+          opened.add(pool.submit(open));
+        }
         go.countDown();
         List<HeartbeatStore> stores = new ArrayList<>();
         try {
@@ -134,7 +159,7 @@ class PostgresSchemaTest {
             stores.add(f.get(60, TimeUnit.SECONDS));
           }
           stores.get(0).heartbeats().store(heartbeat("u1"));
-          assertThat(stores.get(1).heartbeats().last("u1", "phone")).isPresent();
+          assertThat(stores.get(3).heartbeats().last("u1", "phone")).isPresent();
         } finally {
           stores.forEach(HeartbeatStore::close);
           pool.shutdownNow();

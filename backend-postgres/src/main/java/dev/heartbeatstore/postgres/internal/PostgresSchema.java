@@ -2,7 +2,9 @@ package dev.heartbeatstore.postgres.internal;
 
 import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStoreConfig;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -33,7 +35,7 @@ final class PostgresSchema {
     Flyway flyway = flyway(dataSource);
     try {
       if (migrate) {
-        flyway.migrate();
+        migrateAlone(dataSource, flyway);
       } else {
         check(flyway);
       }
@@ -45,6 +47,30 @@ final class PostgresSchema {
           + ") cannot be " + (migrate ? "migrated" : "checked") + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Flyway's {@code migrate} while holding a PostgreSQL advisory lock for this schema, so that service
+   * instances starting together migrate one after the other. Flyway's own lock does not cover creating
+   * the history table and writing the baseline row: seen here, a second instance starting at the same time
+   * on a schema that already held the host's tables failed with "Unable to baseline schema history table …
+   * as it already exists, and is empty". The lock is a session lock on a connection of its own, released
+   * when this returns (or when the process dies and the connection closes).
+   */
+  private static void migrateAlone(DataSource dataSource, Flyway flyway) {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
+      try {
+        flyway.migrate();
+      } finally {
+        s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+      }
+    } catch (SQLException e) {
+      throw new FlywayException("cannot take the migration lock: " + e.getMessage(), e);
+    }
+  }
+
+  /** The advisory lock's key: this library and the connection's current schema. */
+  private static final String LOCK_KEY = "hashtext('heartbeat-store migration ' || coalesce(current_schema(), ''))";
 
   private static Flyway flyway(DataSource dataSource) {
     return Flyway.configure(PostgresSchema.class.getClassLoader())
