@@ -138,6 +138,34 @@ class HedgingBackendTest {
     }
 
     @Test
+    @DisplayName("a hung secondary (sqld frozen): each write returns within about the secondary timeout, succeeds on the "
+        + "primary and is counted; the circuit breaker then spares the caller the wait")
+    void hungSecondaryIsBounded() {
+      String user = newUserId();
+      try (HeartbeatStore hedging = fixture.hedging(both(sqld.url()).hedgingSecondaryTimeout(Duration.ofMillis(500)));
+          HeartbeatStore pg = HedgingFixture.postgres(sqld.url())) {
+        store(hedging, user, 2);
+        sqld.pause();
+        try {
+          List<Long> millis = new ArrayList<>();
+          List<Heartbeat> whileHung = new ArrayList<>();
+          for (int i = 0; i < 8; i++) {
+            long start = System.nanoTime();
+            whileHung.addAll(store(hedging, user, 1));
+            millis.add(Duration.ofNanos(System.nanoTime() - start).toMillis());
+          }
+          // No call waits much past the 500 ms secondary timeout, and once the breaker opens, not at all.
+          assertThat(millis).allSatisfy(m -> assertThat(m).isLessThan(1_500L));
+          assertThat(millis.subList(4, 8)).allSatisfy(m -> assertThat(m).isLessThan(200L));
+          assertThat(pg.heartbeats().index(user, "+1555003", ALL)).containsAll(whileHung).hasSize(10);
+          assertThat(fixture.failures()).isEqualTo(8);
+        } finally {
+          sqld.resume();
+        }
+      }
+    }
+
+    @Test
     @DisplayName("a secondary down at start-up: the store starts and serves, each write counted once, then it catches up")
     void secondaryDownAtStart() {
       String user = newUserId();
