@@ -223,7 +223,11 @@ final class LibsqlBenchmark {
         fileLibStore.roundsP50(), fileRawStore.roundsP50());
     System.out.printf(Locale.ROOT, "run took %.0f s (checksum %d)%n%n", (System.nanoTime() - started) / 1e9, sink);
 
-    Report report = new Report();
+    // Checked per round: every side runs in each round against the same sqld, whose state moves the rounds
+    // together (per-round storeAll p50s span 12–22 ms); pairing within a round cancels that, while the fastest
+    // rounds of two sides are often different rounds (measured: the same code gave fastest-round storeAll
+    // ratios of 0.89–1.19 in six runs, per-round 0.93–1.10).
+    Report report = Report.checkedPerRound();
     report.add("store p50", libStore, nodeStore, "@libsql/client p50", 0.7);
     report.add("last p50", libLast, nodeLast, "@libsql/client p50", 0.7);
     report.add("storeAll(1,000) p50", libBulk, nodeBatch, "@libsql/client batch p50", 0.5);

@@ -12,6 +12,30 @@ final class Report {
                      Double medianRoundRatio, double target) {}
 
   private final List<Row> rows = new ArrayList<>();
+  /** Whether a row's target is checked on its per-round ratio (when it has one) instead of its fastest-round one. */
+  private final boolean checkPerRound;
+
+  /** Targets checked on the ratio of the fastest rounds (PostgreSQL, hedging). */
+  Report() {
+    this(false);
+  }
+
+  private Report(boolean checkPerRound) {
+    this.checkPerRound = checkPerRound;
+  }
+
+  /**
+   * Targets checked on the median of the per-round ratios: for sides measured interleaved in the same round
+   * against the same server, whose rounds move together (libSQL: sqld's state), so that pairing within a
+   * round cancels what the fastest-round ratio, pairing two different rounds, cannot (docs/performance.md).
+   */
+  static Report checkedPerRound() {
+    return new Report(true);
+  }
+
+  private double checked(Row r) {
+    return checkPerRound && r.medianRoundRatio != null ? r.medianRoundRatio : r.ratio;
+  }
 
   /** A row comparing two durations in nanoseconds, with no per-round view; {@code target <= 0} means none. */
   void add(String measure, long library, long baseline, String baselineName, double target) {
@@ -37,12 +61,13 @@ final class Report {
   }
 
   boolean allTargetsMet() {
-    return rows.stream().allMatch(r -> r.target <= 0 || r.ratio <= r.target);
+    return rows.stream().allMatch(r -> r.target <= 0 || checked(r) <= r.target);
   }
 
   void print(PrintStream out) {
     out.println("library, baseline: p50 of the fastest round (store p99: all samples); ratio: library / baseline;");
-    out.println("per-round: median over rounds of the ratio within each round");
+    out.println("per-round: median over rounds of the ratio within each round; targets checked on the "
+        + (checkPerRound ? "per-round ratio" : "ratio"));
     out.println();
     String header = String.format(Locale.ROOT, "| %-40s | %10s | %10s | %-28s | %6s | %9s | %7s | %-4s |",
         "measure", "library", "baseline", "baseline is", "ratio", "per-round", "target", "met");
@@ -56,7 +81,7 @@ final class Report {
           r.medianRoundRatio == null ? "–"
               : String.format(Locale.ROOT, r.medianRoundRatio < 0.1 ? "%.3f" : "%.2f", r.medianRoundRatio),
           r.target > 0 ? String.format(Locale.ROOT, r.target < 0.1 ? "≤ %.3f" : "≤ %.2f", r.target) : "–",
-          r.target > 0 ? (r.ratio <= r.target ? "yes" : "NO") : ""));
+          r.target > 0 ? (checked(r) <= r.target ? "yes" : "NO") : ""));
     }
   }
 
