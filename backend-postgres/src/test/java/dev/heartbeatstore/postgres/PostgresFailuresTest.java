@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -93,10 +94,7 @@ class PostgresFailuresTest {
     try (HeartbeatStore store = HeartbeatStores.open(schema.config().databaseUrl(schema.url() + extraParameters)
             .timeout(Duration.ofMillis(500)).build());
          Connection locker = schema.connect()) {
-      locker.setAutoCommit(false);
-      try (Statement s = locker.createStatement()) {
-        s.execute("LOCK TABLE heartbeats IN ACCESS EXCLUSIVE MODE");
-      }
+      lock(locker, "heartbeats");
       long start = System.nanoTime();
       Throwable thrown = catchThrowable(() -> store.heartbeats().last("u1", "phone"));
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -117,10 +115,7 @@ class PostgresFailuresTest {
     ExecutorService executor = Executors.newFixedThreadPool(4);
     try (HeartbeatStore store = HeartbeatStores.open(schema.config().poolSize(1).timeout(Duration.ofMillis(500)).build());
          Connection locker = schema.connect()) {
-      locker.setAutoCommit(false);
-      try (Statement s = locker.createStatement()) {
-        s.execute("LOCK TABLE heartbeat_monitors IN ACCESS EXCLUSIVE MODE");
-      }
+      lock(locker, "heartbeat_monitors");
       // Four calls for one connection, each blocked for the timeout once it has it: the last in line
       // give up waiting for the pool before the connection comes back.
       List<CompletableFuture<Void>> calls = new ArrayList<>();
@@ -148,10 +143,7 @@ class PostgresFailuresTest {
     try (HeartbeatStore store = HeartbeatStores.open(schema.config().poolSize(1).timeout(Duration.ofMillis(1000)).build());
          Connection locker = schema.connect()) {
       store.monitors().load("u1", "phone"); // the pool's one connection is open
-      locker.setAutoCommit(false);
-      try (Statement s = locker.createStatement()) {
-        s.execute("LOCK TABLE heartbeat_monitors IN ACCESS EXCLUSIVE MODE");
-      }
+      lock(locker, "heartbeat_monitors");
       // The first call holds the only connection, blocked by the lock, for its whole deadline; the second
       // waits about 700 ms for that connection, then meets the same lock with about 300 ms left.
       CompletableFuture<Long> first = CompletableFuture.supplyAsync(() -> timed(() -> store.monitors().load("u1", "phone")), executor);
@@ -168,6 +160,14 @@ class PostgresFailuresTest {
       assertThat(store.monitors().load("u1", "phone")).isEmpty();
     } finally {
       executor.shutdownNow();
+    }
+  }
+
+  /** Locks {@code table} in a transaction of {@code locker} that stays open until it rolls back. */
+  private static void lock(Connection locker, String table) throws SQLException {
+    locker.setAutoCommit(false);
+    try (Statement s = locker.createStatement()) {
+      s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
     }
   }
 
