@@ -10,6 +10,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.StoreTimeoutException;
+import dev.heartbeatstore.postgres.internal.PostgresUrl;
 import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.postgres.internal.PostgresUrl;
 import java.io.IOException;
@@ -160,6 +161,31 @@ class PostgresFailuresTest {
       assertThat(store.monitors().load("u1", "phone")).isEmpty();
     } finally {
       executor.shutdownNow();
+    }
+  }
+
+  @Test
+  @DisplayName("a server that stops answering altogether gives StoreTimeoutException shortly after the deadline; "
+      + "the store works again once it answers")
+  void frozenServerTimesOut() throws Exception {
+    PostgresUrl direct = PostgresUrl.parse(schema.url());
+    String host = direct.server().substring(0, direct.server().lastIndexOf(':'));
+    int port = Integer.parseInt(direct.server().substring(direct.server().lastIndexOf(':') + 1));
+    try (FreezingTcpProxy proxy = new FreezingTcpProxy(host, port);
+         HeartbeatStore store = HeartbeatStores.open(schema.config()
+             .databaseUrl(schema.url().replace(direct.server(), "127.0.0.1:" + proxy.port()))
+             .timeout(Duration.ofMillis(700)).build())) {
+      assertThat(store.heartbeats().last("u1", "phone")).isEmpty();
+      proxy.freeze();
+      long start = System.nanoTime();
+      Throwable thrown = catchThrowable(() -> store.heartbeats().last("u1", "phone"));
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      proxy.thaw();
+
+      assertThat(thrown).isInstanceOf(StoreTimeoutException.class).hasMessageContaining("heartbeats.last");
+      // The deadline (700 ms) plus the grace for the server's own answer (500 ms); before: whole seconds, 3 s.
+      assertThat(millis).isBetween(650L, 2_000L);
+      assertThat(store.heartbeats().last("u1", "phone")).isEmpty();
     }
   }
 

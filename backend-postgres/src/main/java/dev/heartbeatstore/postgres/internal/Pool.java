@@ -19,6 +19,13 @@ import org.postgresql.jdbc.PgStatement;
  * of the deadline, as pgjdbc's query timeout (a cancel request when it expires, SQLState 57014, so no round
  * trip either); with nothing left it is not sent at all. Without this, a call could take the pool wait plus
  * a whole statement timeout: twice its deadline.
+ *
+ * <p>A server that stops answering altogether (frozen, or cut off by the network) answers neither the
+ * statement timeout nor a cancel. For that, each lease sets the connection's network timeout (the socket's
+ * read timeout, in milliseconds) to what is left of the deadline plus {@link #NETWORK_GRACE_MILLIS}, time for
+ * the server's own timeout error to arrive; HikariCP puts the connection's own value back when it returns to
+ * the pool. Before, only the data source's socket timeout (whole seconds, the deadline rounded up plus two)
+ * bounded such a call: 3 s for a deadline of 750 ms.
  */
 final class Pool {
 
@@ -26,6 +33,9 @@ final class Pool {
   private static final long WAIT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   /** Less left than this, and the statement is not sent: it could not finish, and a cancel could outrun it. */
   private static final long MIN_LEFT_MILLIS = 5;
+  /** How long past the deadline a silent server is waited for before the connection is given up. */
+  static final int NETWORK_GRACE_MILLIS = 500;
+  private static final java.util.concurrent.Executor DIRECT = Runnable::run;
 
   private final DataSource dataSource;
   private final long timeoutNanos;
@@ -40,7 +50,15 @@ final class Pool {
     long start = System.nanoTime();
     Connection connection = dataSource.getConnection();
     long waited = System.nanoTime() - start;
-    return new Lease(connection, waited < WAIT_SLACK_NANOS ? -1 : Math.max(0, timeoutNanos - waited));
+    long left = Math.max(0, timeoutNanos - waited);
+    try {
+      long networkMillis = TimeUnit.NANOSECONDS.toMillis(left) + NETWORK_GRACE_MILLIS;
+      connection.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, networkMillis));
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+    return new Lease(connection, waited < WAIT_SLACK_NANOS ? -1 : left);
   }
 
   /** One operation's connection; closing it returns it to the pool. */
