@@ -21,6 +21,8 @@ import org.flywaydb.core.api.output.ValidateResult;
  */
 final class PostgresSchema {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PostgresSchema.class);
+
   static final String HISTORY_TABLE = "heartbeat_store_schema_history";
   static final String LOCATION = "classpath:dev/heartbeatstore/postgres/migration";
 
@@ -58,7 +60,14 @@ final class PostgresSchema {
    */
   private static void migrateAlone(DataSource dataSource, Flyway flyway) {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-      s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
+      boolean free;
+      try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+        free = rs.next() && rs.getBoolean(1);
+      }
+      if (!free) {
+        log.info("another instance is migrating the heartbeat-store schema; waiting for it to finish");
+        s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
+      }
       try {
         flyway.migrate();
       } finally {
