@@ -36,6 +36,8 @@ final class HttpFaultProxy implements AutoCloseable {
     CUT_CONNECTION,
     /** Forward, then send a well-formed HTTP response whose body is the first half of sqld's JSON. */
     CUT_JSON,
+    /** Forward, then send the headers and half of the body, and keep the connection open without another byte. */
+    STALL_BODY,
     /** Answer {@link #status} with a plain-text body, without forwarding. */
     STATUS,
   }
@@ -241,12 +243,15 @@ final class HttpFaultProxy implements AutoCloseable {
     HttpResponse<byte[]> response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
     byte[] answer = response.body();
     String type = response.headers().firstValue("content-type").orElse("application/json");
-    if (m == Mode.CUT_CONNECTION) {
+    if (m == Mode.CUT_CONNECTION || m == Mode.STALL_BODY) {
       String headers = "HTTP/1.1 " + response.statusCode() + " X\r\nContent-Type: " + type
           + "\r\nContent-Length: " + answer.length + "\r\n\r\n";
       out.write(headers.getBytes(StandardCharsets.US_ASCII));
       out.write(answer, 0, answer.length / 2);
       out.flush();
+      if (m == Mode.STALL_BODY) {
+        Thread.sleep(Long.MAX_VALUE);
+      }
       return false;
     }
     if (m == Mode.CUT_JSON) {

@@ -105,6 +105,33 @@ class RemoteFaultTest {
   }
 
   @Nested
+  @DisplayName("a server that sends the headers and half the body, then nothing more")
+  class StalledBody {
+
+    @Test
+    @Timeout(30)
+    @DisplayName("a read throws StoreTimeoutException after about the deadline (the request timeout alone covers only the headers)")
+    void read() {
+      proxy.mode(Mode.STALL_BODY);
+      long took = millisOf(() -> assertThatThrownBy(() -> store.heartbeats().last(user, "o"))
+          .isInstanceOf(StoreTimeoutException.class).hasMessageContaining("heartbeats.last"));
+      assertThat(took).isBetween(700L, 4000L);
+      proxy.mode(Mode.FORWARD);
+      assertThat(store.heartbeats().last(user, "o")).isPresent();
+    }
+
+    @Test
+    @Timeout(30)
+    @DisplayName("a write throws StoreTimeoutException after about the deadline")
+    void write() {
+      proxy.mode(Mode.STALL_BODY);
+      long took = millisOf(() -> assertThatThrownBy(() -> store.heartbeats().store(heartbeat(user, "o", T0.plusSeconds(7))))
+          .isInstanceOf(StoreTimeoutException.class).hasMessageContaining("heartbeats.store"));
+      assertThat(took).isBetween(700L, 4000L);
+    }
+  }
+
+  @Nested
   @DisplayName("a batch the caller gave up on")
   class AbandonedBatch {
 
