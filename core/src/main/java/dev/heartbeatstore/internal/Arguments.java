@@ -74,13 +74,6 @@ final class Arguments {
     }
   }
 
-  /** The checks of {@link #monitor(String, HeartbeatMonitor)} for element {@code index} of a list named {@code listName}. */
-  static void monitor(String listName, int index, HeartbeatMonitor m) {
-    if (!valid(m)) {
-      monitor(listName + "[" + index + "]", m);
-    }
-  }
-
   // The same checks as the naming methods, without building a parameter name: the hot path of every call.
 
   private static boolean valid(Heartbeat h) {

@@ -55,8 +55,6 @@ class ArgumentsTest {
   void namesTheMonitorField(HeartbeatMonitor m, String field) {
     assertThatThrownBy(() -> dev.heartbeatstore.internal.Arguments.monitor("monitor", m))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("monitor." + field);
-    assertThatThrownBy(() -> dev.heartbeatstore.internal.Arguments.monitor("monitors", 0, m))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("monitors[0]." + field);
   }
 
   static Stream<org.junit.jupiter.params.provider.Arguments> badMonitors() {

@@ -610,13 +610,6 @@ final class HranaSession implements SqlSession {
     }
   }
 
-  /**
-   * {@code ofByteArray} with a deadline: {@link HttpRequest#timeout} only covers the wait for the
-   * headers, so a body that stops arriving fails here at the deadline instead of holding the caller.
-   * The check is scheduled once headers are in and cancelled (taken off the scheduler's queue) when the
-   * body is complete, so an answered call leaves nothing behind: before, every call left a no-op that woke
-   * a scheduler thread at its deadline, one wake-up a request, seconds later, on the same CPUs.
-   */
   /** Runs the body deadlines of every store: one daemon thread; a cancelled check leaves its queue at once. */
   private static final java.util.concurrent.ScheduledThreadPoolExecutor DEADLINES = deadlineScheduler();
 
@@ -630,6 +623,13 @@ final class HranaSession implements SqlSession {
     return scheduler;
   }
 
+  /**
+   * {@code ofByteArray} with a deadline: {@link HttpRequest#timeout} only covers the wait for the
+   * headers, so a body that stops arriving fails here at the deadline instead of holding the caller.
+   * The check is scheduled once headers are in and cancelled (taken off the scheduler's queue) when the
+   * body is complete, so an answered call leaves nothing behind: before, every call left a no-op that woke
+   * a scheduler thread at its deadline, one wake-up a request, seconds later, on the same CPUs.
+   */
   private static final class DeadlineBody implements HttpResponse.BodySubscriber<byte[]> {
     private final HttpResponse.BodySubscriber<byte[]> bytes = HttpResponse.BodySubscribers.ofByteArray();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();

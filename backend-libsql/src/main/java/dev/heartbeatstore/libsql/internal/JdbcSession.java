@@ -238,7 +238,6 @@ final class JdbcSession implements SqlSession {
     }
   }
 
-  /** The connection's prepared statement for this SQL (prepared on first use), with the arguments bound. */
   /** Runs {@code statements[from, to)}, all of one text, as one batch; their change counts go to {@code changes}. */
   private void executeBatch(List<Statement> statements, int from, int to, long[] changes) throws SQLException {
     PreparedStatement ps = null;
@@ -258,6 +257,7 @@ final class JdbcSession implements SqlSession {
     }
   }
 
+  /** The connection's prepared statement for this SQL (prepared on first use), with the arguments bound. */
   private PreparedStatement prepare(Connection c, Statement statement) throws SQLException {
     Map<String, PreparedStatement> cache = prepared.get(c);
     PreparedStatement ps = cache.get(statement.sql());
