@@ -6,6 +6,7 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
 import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.ReplicationAccess;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -29,13 +30,26 @@ public final class StoreFactory {
     return find(backendName).openMigrationAccess(context(config));
   }
 
+  /** The hedging journal of one backend's database, and replay into it, for the migration tools. */
+  public static ReplicationAccess openReplicationAccess(HeartbeatStoreConfig config, String backendName) {
+    return find(backendName).openReplicationAccess(context(config));
+  }
+
   static HeartbeatStore open(HeartbeatStoreConfig config, String backendName) {
+    return open(config, backendName, false);
+  }
+
+  private static HeartbeatStore open(HeartbeatStoreConfig config, String backendName, boolean journalWrites) {
     BackendProvider provider = find(backendName);
-    HeartbeatStore raw = provider.open(context(config));
+    HeartbeatStore raw = provider.open(context(config, journalWrites));
     return new CheckedHeartbeatStore(raw, OperationMetrics.create(config.openTelemetry(), provider.dbSystemName()));
   }
 
   private static BackendContext context(HeartbeatStoreConfig config) {
+    return context(config, false);
+  }
+
+  private static BackendContext context(HeartbeatStoreConfig config, boolean journalWrites) {
     return new BackendContext() {
       @Override
       public HeartbeatStoreConfig config() {
@@ -43,8 +57,23 @@ public final class StoreFactory {
       }
 
       @Override
+      public boolean journalWrites() {
+        return journalWrites;
+      }
+
+      @Override
       public HeartbeatStore openBackend(String name, HeartbeatStoreConfig settings) {
-        return open(settings, name);
+        return open(settings, name, false);
+      }
+
+      @Override
+      public HeartbeatStore openJournaledBackend(String name, HeartbeatStoreConfig settings) {
+        return open(settings, name, true);
+      }
+
+      @Override
+      public ReplicationAccess openReplicationAccess(String name, HeartbeatStoreConfig settings) {
+        return find(name).openReplicationAccess(context(settings, false));
       }
     };
   }

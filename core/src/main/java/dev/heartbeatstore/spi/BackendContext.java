@@ -20,6 +20,14 @@ public interface BackendContext {
   }
 
   /**
+   * Whether the store to open journals its writes for a hedging secondary: each write also records, in
+   * the same transaction, one {@link ReplicationAccess.Entry} per key it changed.
+   */
+  default boolean journalWrites() {
+    return false;
+  }
+
+  /**
    * Opens another backend by name through the same SPI, with the same configuration, already
    * validated and instrumented; for backends that wrap others (hedging). The caller closes it.
    */
@@ -32,4 +40,13 @@ public interface BackendContext {
    * hedging secondary.
    */
   HeartbeatStore openBackend(String name, HeartbeatStoreConfig config);
+
+  /**
+   * Like {@link #openBackend(String, HeartbeatStoreConfig)}, the store journaling its writes for a
+   * hedging secondary ({@link #journalWrites()}).
+   */
+  HeartbeatStore openJournaledBackend(String name, HeartbeatStoreConfig config);
+
+  /** Opens the journal of, and replay into, another backend by name (see {@link ReplicationAccess}). */
+  ReplicationAccess openReplicationAccess(String name, HeartbeatStoreConfig config);
 }

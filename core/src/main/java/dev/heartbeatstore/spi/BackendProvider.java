@@ -40,6 +40,16 @@ public interface BackendProvider {
         "the " + name() + " backend does not support the migration tools (backfill, verify, doctor)");
   }
 
+  /**
+   * Opens the hedging journal of this backend's database and replay into it (see
+   * {@link ReplicationAccess}), with the schema applied or checked as {@code open} does. Backends that
+   * hold no data of their own (hedging) do not support it.
+   */
+  default ReplicationAccess openReplicationAccess(BackendContext context) {
+    throw new dev.heartbeatstore.ConfigurationException(
+        "the " + name() + " backend cannot be a side of the hedging backend (it keeps no journal)");
+  }
+
   /** Other names that select this backend, e.g. {@code "libsql"} for {@code "turso"}. */
   default Set<String> aliases() {
     return Set.of();

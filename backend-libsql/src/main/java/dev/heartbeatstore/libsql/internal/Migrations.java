@@ -32,7 +32,8 @@ final class Migrations {
   /** Every migration, in order; a new schema version adds a file here and to the resources. */
   private static final List<String> FILES = List.of(
       "V1__heartbeats_and_monitors.sql",
-      "V2__heartbeats_scan_index.sql");
+      "V2__heartbeats_scan_index.sql",
+      "V3__hedging_journal.sql");
 
   private static final String CREATE_HISTORY = "CREATE TABLE IF NOT EXISTS " + HISTORY + " ("
       + "version INTEGER NOT NULL PRIMARY KEY, "
