@@ -67,6 +67,9 @@ class FileBackendTest {
         assertThat(rs.getString(2)).isEqualTo("heartbeats and monitors");
         assertThat(rs.next()).isTrue();
         assertThat(rs.getInt(1)).isEqualTo(2);
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(3);
+        assertThat(rs.getString(2)).isEqualTo("hedging journal");
         assertThat(rs.next()).isFalse();
       }
     }
