@@ -1,0 +1,65 @@
+package dev.heartbeatstore.libsql.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.heartbeatstore.StoreTimeoutException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("The sqlite-jdbc session")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class JdbcSessionTest {
+
+  private static final Duration GRACE = Duration.ofMillis(100);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  @DisplayName("a transaction of 300,000 inserts with a 1 s deadline ends by the deadline plus 100 ms (fastest of 3), and writes nothing")
+  void longTransactionEndsByItsDeadline() {
+    Duration deadline = Duration.ofSeconds(1);
+    JdbcSession session = new JdbcSession(dir.resolve("heartbeats.db"), Duration.ofSeconds(10), 4);
+    try {
+      Migrations.migrate(session, Clock.systemUTC());
+      session.setTimeout(deadline);
+      List<Statement> inserts = inserts(300_000);
+      Duration fastest = Duration.ofDays(1);
+      for (int i = 0; i < 3; i++) {
+        long start = System.nanoTime();
+        Throwable thrown = catchThrowable(() -> session.executeAtomically("heartbeats.storeAll", inserts));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(thrown).isInstanceOf(StoreTimeoutException.class).hasMessageContaining("rolled back");
+        fastest = took.compareTo(fastest) < 0 ? took : fastest;
+      }
+      assertThat(fastest).isLessThanOrEqualTo(deadline.plus(GRACE));
+      assertThat(count(session)).isZero();
+      session.executeAtomically("heartbeats.storeAll", inserts.subList(0, 1000));
+      assertThat(count(session)).isEqualTo(1000);
+    } finally {
+      session.close();
+    }
+  }
+
+  private static long count(JdbcSession session) {
+    return (Long) session.query("test", Statement.of("SELECT count(*) FROM heartbeats")).get(0)[0];
+  }
+
+  private static List<Statement> inserts(int n) {
+    List<Statement> inserts = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      inserts.add(Statement.of(SqliteSql.INSERT_HEARTBEAT, UUID.randomUUID().toString(), "o", "1.0", 0L, "u", (long) i));
+    }
+    return inserts;
+  }
+}
