@@ -103,8 +103,24 @@ class FileBackendTest {
     }
 
     @Test
+    @DisplayName("with migrate=false on a file that does not exist, start fails with a ConfigurationException that says what to do, and creates nothing")
+    void checkOnlyOnMissingFile() throws Exception {
+      assertThatThrownBy(() -> Fixtures.open(url(), b -> b.migrate(false)))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("does not exist")
+          .hasMessageContaining("HEARTBEAT_DB_MIGRATE=true");
+      try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+        assertThat(files).isEmpty();
+      }
+    }
+
+    @Test
     @DisplayName("with migrate=false on an empty database, start fails with a ConfigurationException that says what to do")
-    void checkOnlyOnEmptyDatabase() {
+    void checkOnlyOnEmptyDatabase() throws SQLException {
+      try (Connection c = raw()) {
+        c.createStatement().executeUpdate("CREATE TABLE scratch (a INTEGER)");
+        c.createStatement().executeUpdate("DROP TABLE scratch");
+      }
       assertThatThrownBy(() -> Fixtures.open(url(), b -> b.migrate(false)))
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("schema is missing")
@@ -314,6 +330,38 @@ class FileBackendTest {
         }
         assertThat(a.heartbeats().index(user, "o", IndexParams.first(1000))).hasSize(100);
       }
+    }
+  }
+
+  @Nested
+  @DisplayName("file::memory:")
+  class InMemory {
+
+    @Test
+    @DisplayName("is a private in-memory database per store, that creates no file and is gone when the store closes")
+    void privateInMemoryDatabase() {
+      String user = newUser();
+      Heartbeat h = heartbeat(user, "o", T0);
+      Path cwdNamedMemory = Path.of(":memory:").toAbsolutePath();
+      try (HeartbeatStore a = Fixtures.open("file::memory:"); HeartbeatStore b = Fixtures.open("file::memory:")) {
+        a.heartbeats().store(h);
+        a.heartbeats().storeAll(List.of(heartbeat(user, "o", T0.minusSeconds(1))));
+        assertThat(a.heartbeats().last(user, "o")).contains(h);
+        assertThat(a.heartbeats().index(user, "o", IndexParams.first(10))).hasSize(2);
+        assertThat(b.heartbeats().last(user, "o")).isEmpty();
+      }
+      try (HeartbeatStore again = Fixtures.open("file::memory:")) {
+        assertThat(again.heartbeats().last(user, "o")).isEmpty();
+      }
+      assertThat(cwdNamedMemory).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("with migrate=false has no schema, and says so")
+    void checkOnly() {
+      assertThatThrownBy(() -> Fixtures.open("file::memory:", b -> b.migrate(false)))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("schema is missing");
     }
   }
 

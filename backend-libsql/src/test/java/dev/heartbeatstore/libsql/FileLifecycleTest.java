@@ -6,6 +6,7 @@ import static dev.heartbeatstore.libsql.Fixtures.newUser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.IndexParams;
 import dev.heartbeatstore.StoreUnavailableException;
@@ -46,6 +47,20 @@ class FileLifecycleTest {
     Set<String> threadsBefore = liveThreads();
     for (int i = 0; i < ROUNDS; i++) {
       use(url, user);
+    }
+    assertThat(openFiles()).as("open file descriptors").isSubsetOf(fdsBefore);
+    assertThat(liveThreads()).as("live threads").isSubsetOf(threadsBefore);
+  }
+
+  @Test
+  @DisplayName("100 starts refused (a missing file with migrate=false) leave no thread and no file handle behind")
+  void refusedStartsLeaveNothing() throws IOException {
+    String url = "file:" + dir.resolve("missing.db");
+    assertThatThrownBy(() -> Fixtures.open(url, b -> b.migrate(false))).isInstanceOf(ConfigurationException.class);
+    Set<String> fdsBefore = openFiles();
+    Set<String> threadsBefore = liveThreads();
+    for (int i = 0; i < ROUNDS; i++) {
+      assertThatThrownBy(() -> Fixtures.open(url, b -> b.migrate(false))).isInstanceOf(ConfigurationException.class);
     }
     assertThat(openFiles()).as("open file descriptors").isSubsetOf(fdsBefore);
     assertThat(liveThreads()).as("live threads").isSubsetOf(threadsBefore);

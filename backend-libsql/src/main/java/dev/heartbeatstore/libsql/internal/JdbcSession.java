@@ -19,14 +19,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
 
 /**
- * {@link SqlSession} over a local SQLite file with xerial sqlite-jdbc.
+ * {@link SqlSession} over a local SQLite file with xerial sqlite-jdbc, or over a private in-memory
+ * database ({@code file::memory:}).
  *
  * <p>SQLite allows one writer at a time; instead of letting request threads collide and see
  * {@code SQLITE_BUSY}, every write goes through one writer connection behind a fair lock, while
  * reads use a small pool of read-only connections that WAL lets run beside the writer. Another process
  * that opens the same file is waited for until the caller's deadline ({@link GuardedConnection}).
+ * An in-memory database has one connection for everything: each SQLite connection to {@code :memory:}
+ * would open a database of its own.
+ *
+ * <p>The file is created only by {@link #createIfMissing()}, which the schema migration calls; with
+ * {@code HEARTBEAT_DB_MIGRATE=false} a missing file stays missing and the first statement says so.
  */
 final class JdbcSession implements SqlSession {
 
@@ -41,10 +48,12 @@ final class JdbcSession implements SqlSession {
   private static final String NOTHING_WRITTEN = "the transaction was rolled back";
 
   private final Path file;
+  private final boolean memory;
   private final int readerCount;
   private volatile Duration timeout;
   private final ReentrantLock writeLock = new ReentrantLock(true);
-  private GuardedConnection writer;
+  /** Null until the database is opened (at construction, or by {@link #createIfMissing()}). */
+  private volatile GuardedConnection writer;
   private final List<GuardedConnection> readers = new ArrayList<>();
   private final BlockingQueue<GuardedConnection> idleReaders;
   /** Held to hand a reader back or to close the idle ones, so that none is handed back after close. */
@@ -52,21 +61,33 @@ final class JdbcSession implements SqlSession {
   private volatile boolean closed;
 
   /**
-   * Opens {@code file}, creating it if needed.
+   * Opens {@code file} when it exists ({@link LibsqlLocation#MEMORY}: a new in-memory database).
    *
    * @param timeout the deadline of each call until {@link #setTimeout} (start-up's is longer)
    */
   JdbcSession(Path file, Duration timeout, int poolSize) {
-    this.file = file.toAbsolutePath();
+    this.memory = LibsqlLocation.MEMORY.equals(file);
+    this.file = memory ? file : file.toAbsolutePath();
     this.timeout = timeout;
-    this.readerCount = Math.max(1, Math.min(MAX_READERS, poolSize));
-    this.idleReaders = new ArrayBlockingQueue<>(readerCount);
-    Path parent = this.file.getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      throw new ConfigurationException(HeartbeatStoreConfig.TURSO_DATABASE_URL + " points at " + this.file
-          + " but the directory " + parent + " does not exist");
+    this.readerCount = memory ? 0 : Math.max(1, Math.min(MAX_READERS, poolSize));
+    this.idleReaders = new ArrayBlockingQueue<>(Math.max(1, readerCount));
+    if (!memory) {
+      Path parent = this.file.getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new ConfigurationException(HeartbeatStoreConfig.TURSO_DATABASE_URL + " points at " + this.file
+            + " but the directory " + parent + " does not exist");
+      }
     }
-    openDatabase(Deadline.after(timeout));
+    if (memory || Files.exists(this.file)) {
+      openDatabase(false, Deadline.after(timeout));
+    }
+  }
+
+  @Override
+  public void createIfMissing() {
+    if (writer == null) {
+      openDatabase(true, Deadline.after(timeout));
+    }
   }
 
   @Override
@@ -76,12 +97,20 @@ final class JdbcSession implements SqlSession {
 
   @Override
   public String describe() {
-    return "SQLite file " + file;
+    return memory ? "in-memory SQLite database" : "SQLite file " + file;
   }
 
   @Override
   public List<Object[]> query(String operation, Statement statement) {
     Deadline deadline = Deadline.after(timeout);
+    if (memory) {
+      lockWriter(operation, deadline);
+      try {
+        return read(writer, operation, statement, deadline);
+      } finally {
+        writeLock.unlock();
+      }
+    }
     GuardedConnection reader = borrowReader(operation, deadline);
     try {
       return read(reader, operation, statement, deadline);
@@ -191,20 +220,25 @@ final class JdbcSession implements SqlSession {
     return describe();
   }
 
-  private void openDatabase(Deadline deadline) {
-    String url = "jdbc:sqlite:" + file;
+  private void openDatabase(boolean create, Deadline deadline) {
+    String url = "jdbc:sqlite:" + (memory ? ":memory:" : file.toString());
     try {
-      SQLiteConfig writerConfig = config(deadline);
-      writerConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      SQLiteConfig writerConfig = config(create, deadline);
+      if (!memory) {
+        writerConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      }
       writer = GuardedConnection.open(url, writerConfig, deadline);
       for (int i = 0; i < readerCount; i++) {
-        GuardedConnection reader = GuardedConnection.open(url, config(deadline), deadline);
+        GuardedConnection reader = GuardedConnection.open(url, config(false, deadline), deadline);
         readers.add(reader);
         reader.run("PRAGMA query_only = ON");
         idleReaders.add(reader);
       }
     } catch (SQLException | RuntimeException e) {
       closeAll();
+      if (!create && !memory && !Files.exists(file)) {
+        throw missingFile(e);
+      }
       if (e instanceof RuntimeException) {
         throw (RuntimeException) e;
       }
@@ -214,12 +248,25 @@ final class JdbcSession implements SqlSession {
     }
   }
 
-  private static SQLiteConfig config(Deadline deadline) {
+  private static SQLiteConfig config(boolean create, Deadline deadline) {
     SQLiteConfig config = new SQLiteConfig();
+    if (!create) {
+      config.resetOpenMode(SQLiteOpenMode.CREATE);
+    }
     // For what sqlite-jdbc runs while opening, before the connection's own busy handler is in place.
     config.setBusyTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, deadline.remaining().toMillis())));
     config.enforceForeignKeys(true);
     return config;
+  }
+
+  private ConfigurationException missingFile(Throwable cause) {
+    ConfigurationException e = new ConfigurationException(HeartbeatStoreConfig.TURSO_DATABASE_URL + " points at "
+        + file + ", which does not exist; " + HeartbeatStoreConfig.MIGRATE + "=false does not create it: "
+        + "start once with " + HeartbeatStoreConfig.MIGRATE + "=true to create the database and its schema");
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
   }
 
   private List<Object[]> read(GuardedConnection c, String operation, Statement statement, Deadline deadline) {
@@ -311,6 +358,9 @@ final class JdbcSession implements SqlSession {
   private void checkOpen(String operation) {
     if (closed) {
       throw new StoreUnavailableException(operation + ": " + describe() + " is closed");
+    }
+    if (writer == null) {
+      throw missingFile(null);
     }
   }
 

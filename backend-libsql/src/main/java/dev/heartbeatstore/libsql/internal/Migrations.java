@@ -66,6 +66,7 @@ final class Migrations {
   /** Creates or upgrades the schema; safe when several processes start at once. */
   static void migrate(SqlSession session, Clock clock) {
     String op = "schema.migrate";
+    session.createIfMissing();
     session.execute(op, Statement.of(CREATE_HISTORY));
     Map<Integer, Long> applied = applied(session, op);
     verifyChecksums(session, applied);

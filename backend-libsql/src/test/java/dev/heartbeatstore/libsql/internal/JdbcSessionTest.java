@@ -1,9 +1,11 @@
 package dev.heartbeatstore.libsql.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.heartbeatstore.StoreTimeoutException;
+import dev.heartbeatstore.StoreUnavailableException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +48,36 @@ class JdbcSessionTest {
       assertThat(count(session)).isZero();
       session.executeAtomically("heartbeats.storeAll", inserts.subList(0, 1000));
       assertThat(count(session)).isEqualTo(1000);
+    } finally {
+      session.close();
+    }
+  }
+
+  @Test
+  @DisplayName("after SQLITE_FULL (max_page_count reached), the same statements write again as soon as there is room")
+  void recoversAfterTheDatabaseWasFull() {
+    JdbcSession session = new JdbcSession(LibsqlLocation.MEMORY, Duration.ofSeconds(5), 4);
+    try {
+      Migrations.migrate(session, Clock.systemUTC());
+      long pages = (Long) session.query("test", Statement.of("PRAGMA page_count")).get(0)[0];
+      // One connection serves an in-memory database: this PRAGMA applies to the writer.
+      session.query("test", Statement.of("PRAGMA max_page_count = " + pages));
+      List<Statement> inserts = inserts(3_000);
+      Throwable full = null;
+      int next = 0;
+      while (full == null && next < 1_000) {
+        Statement insert = inserts.get(next++);
+        full = catchThrowable(() -> session.execute("heartbeats.store", insert));
+      }
+      assertThat(full).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("SQLITE_FULL");
+      List<Statement> batch = inserts.subList(1_000, 3_000);
+      assertThatThrownBy(() -> session.executeAtomically("heartbeats.storeAll", batch))
+          .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("SQLITE_FULL");
+
+      session.query("test", Statement.of("PRAGMA max_page_count = 1000000"));
+      session.execute("heartbeats.store", inserts.get(next));
+      session.executeAtomically("heartbeats.storeAll", batch);
+      assertThat(count(session)).isEqualTo(next + batch.size());
     } finally {
       session.close();
     }
