@@ -13,6 +13,7 @@ import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.IndexParams;
+import dev.heartbeatstore.libsql.internal.LibsqlMigrationAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +52,14 @@ class FileBackendTest {
 
   private Connection raw() throws SQLException {
     return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("heartbeats.db"));
+  }
+
+  /** The latest schema version this library ships. */
+  private static int latestSchemaVersion() {
+    try (LibsqlMigrationAccess access = LibsqlMigrationAccess.open(Fixtures.config("file::memory:").build(),
+        java.time.Clock.systemUTC())) {
+      return Integer.parseInt(access.expectedSchemaVersion());
+    }
   }
 
   @Nested
@@ -317,6 +328,68 @@ class FileBackendTest {
         store.heartbeats().index(user, owner, IndexParams.first(1000)).forEach(h -> stored.add(h.id()));
         assertThat(stored).hasSize(written.size()).containsAll(written);
       }
+    }
+
+    @RepeatedTest(50)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @DisplayName("8 stores opened at once on a new file all open, and the schema is applied once")
+    void eightFirstOpens() throws Exception {
+      int stores = 8;
+      ExecutorService pool = Executors.newFixedThreadPool(stores);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<HeartbeatStore>> opened = new ArrayList<>();
+      for (int i = 0; i < stores; i++) {
+        opened.add(pool.submit(() -> {
+          start.await();
+          return Fixtures.open(url());
+        }));
+      }
+      start.countDown();
+      List<Throwable> failures = new ArrayList<>();
+      List<HeartbeatStore> open = new ArrayList<>();
+      for (Future<HeartbeatStore> f : opened) {
+        try {
+          open.add(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          failures.add(e.getCause());
+        }
+      }
+      pool.shutdown();
+      String user = newUser();
+      for (HeartbeatStore store : open) {
+        store.heartbeats().store(heartbeat(user, "o", T0));
+        store.close();
+      }
+      assertThat(failures).isEmpty();
+      assertThat(open).hasSize(stores);
+      try (Connection c = raw(); ResultSet rs = c.createStatement().executeQuery(
+          "SELECT count(*), count(DISTINCT version), max(version) FROM heartbeat_store_schema_history")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(latestSchemaVersion());
+        assertThat(rs.getInt(2)).isEqualTo(latestSchemaVersion());
+        assertThat(rs.getInt(3)).isEqualTo(latestSchemaVersion());
+      }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @DisplayName("a start that has a migration to apply waits for another process's write lock, and opens once it is released")
+    void startWaitsForTheWriteLock() throws Exception {
+      Fixtures.open(url()).close();
+      try (Connection c = raw()) {
+        c.createStatement().executeUpdate("DROP INDEX heartbeats_timestamp_id_idx");
+        c.createStatement().executeUpdate("DELETE FROM heartbeat_store_schema_history WHERE version = 2");
+      }
+      CompletableFuture<HeartbeatStore> opening;
+      try (ForeignWriteLock lock = ForeignWriteLock.hold(dir.resolve("heartbeats.db"))) {
+        opening = CompletableFuture.supplyAsync(() -> Fixtures.open(url()));
+        Thread.sleep(300);
+        assertThat(opening).isNotDone();
+      }
+      try (HeartbeatStore store = opening.get(30, TimeUnit.SECONDS)) {
+        store.heartbeats().store(heartbeat(newUser(), "o", T0));
+      }
+      Fixtures.open(url(), b -> b.migrate(false)).close();
     }
 
     @Test

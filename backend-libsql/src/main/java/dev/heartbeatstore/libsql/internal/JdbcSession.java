@@ -223,11 +223,10 @@ final class JdbcSession implements SqlSession {
   private void openDatabase(boolean create, Deadline deadline) {
     String url = "jdbc:sqlite:" + (memory ? ":memory:" : file.toString());
     try {
-      SQLiteConfig writerConfig = config(create, deadline);
+      writer = GuardedConnection.open(url, config(create, deadline), deadline);
       if (!memory) {
-        writerConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        useWal(writer, deadline);
       }
-      writer = GuardedConnection.open(url, writerConfig, deadline);
       for (int i = 0; i < readerCount; i++) {
         GuardedConnection reader = GuardedConnection.open(url, config(false, deadline), deadline);
         readers.add(reader);
@@ -257,6 +256,33 @@ final class JdbcSession implements SqlSession {
     config.setBusyTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, deadline.remaining().toMillis())));
     config.enforceForeignKeys(true);
     return config;
+  }
+
+  /**
+   * Switches the file to WAL (readers beside the writer). On a new file the switch needs the file to
+   * itself, and several processes may be opening it at once: tried again until the deadline.
+   */
+  private void useWal(GuardedConnection c, Deadline deadline) throws SQLException {
+    while (true) {
+      try {
+        String mode = c.queryText("PRAGMA journal_mode = WAL");
+        if (!"wal".equalsIgnoreCase(mode)) {
+          throw new StoreUnavailableException("cannot open " + describe() + " in WAL mode (it stays in "
+              + mode + " mode); the file system may not support the shared memory WAL needs");
+        }
+        return;
+      } catch (SQLiteException e) {
+        if (!e.getResultCode().name().startsWith("SQLITE_BUSY") || deadline.expired()) {
+          throw e;
+        }
+        try {
+          Thread.sleep(Math.max(1, Math.min(10, deadline.remaining().toMillis())));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private ConfigurationException missingFile(Throwable cause) {

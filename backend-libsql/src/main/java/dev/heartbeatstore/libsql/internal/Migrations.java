@@ -63,7 +63,13 @@ final class Migrations {
     return all.get(all.size() - 1).version();
   }
 
-  /** Creates or upgrades the schema; safe when several processes start at once. */
+  /**
+   * Creates or upgrades the schema; safe when several processes start at once: each version is applied
+   * in one transaction that first records it in the history, so that when another process applied it
+   * meanwhile, its history row's primary key refuses ours and nothing of ours is left. A file database
+   * takes its write lock first ({@code BEGIN IMMEDIATE}): processes starting together then migrate one
+   * after the other, each waiting until its start-up deadline, as PostgreSQL's do under an advisory lock.
+   */
   static void migrate(SqlSession session, Clock clock) {
     String op = "schema.migrate";
     session.createIfMissing();
@@ -71,24 +77,31 @@ final class Migrations {
     Map<Integer, Long> applied = applied(session, op);
     verifyChecksums(session, applied);
     for (Migration m : available()) {
+      if (!applied.containsKey(m.version())) {
+        apply(session, m, clock, op);
+      }
+    }
+  }
+
+  private static void apply(SqlSession session, Migration m, Clock clock, String op) {
+    List<Statement> statements = new ArrayList<>();
+    statements.add(Statement.of(RECORD, (long) m.version(), m.description(), m.checksum(),
+        Rows.micros(clock.instant())));
+    for (String sql : m.statements()) {
+      statements.add(Statement.of(sql));
+    }
+    try {
+      session.executeAtomically(op, statements);
+      log.info("applied libSQL schema version {} ({}) to {}", m.version(), m.description(), session.describe());
+    } catch (HeartbeatStoreException e) {
+      Map<Integer, Long> applied = applied(session, op);
       if (applied.containsKey(m.version())) {
-        continue;
+        log.info("libSQL schema version {} was applied to {} by another process meanwhile", m.version(),
+            session.describe());
+        verifyChecksums(session, applied);
+        return;
       }
-      List<Statement> statements = new ArrayList<>();
-      for (String sql : m.statements()) {
-        statements.add(Statement.of(sql));
-      }
-      statements.add(Statement.of(RECORD, (long) m.version(), m.description(), m.checksum(),
-          Rows.micros(clock.instant())));
-      try {
-        session.executeAtomically(op, statements);
-        log.info("applied libSQL schema version {} ({}) to {}", m.version(), m.description(), session.describe());
-      } catch (HeartbeatStoreException e) {
-        // Another process may have applied it at the same moment: then our transaction lost, and that is fine.
-        if (!applied(session, op).containsKey(m.version())) {
-          throw e;
-        }
-      }
+      throw e;
     }
   }
 
