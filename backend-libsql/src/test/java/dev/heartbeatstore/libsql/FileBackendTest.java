@@ -139,6 +139,60 @@ class FileBackendTest {
     }
 
     @Test
+    @DisplayName("a heartbeats table that is not heartbeat-store's is refused at start with a ConfigurationException, and nothing is added to the database")
+    void foreignHeartbeatsTable() throws SQLException {
+      try (Connection c = raw()) {
+        c.createStatement().executeUpdate("CREATE TABLE heartbeats (beat_id INTEGER PRIMARY KEY, pulse TEXT)");
+        c.createStatement().executeUpdate("INSERT INTO heartbeats (pulse) VALUES ('theirs')");
+      }
+      for (boolean migrate : new boolean[] {true, false}) {
+        assertThatThrownBy(() -> Fixtures.open(url(), b -> b.migrate(migrate)))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("heartbeats");
+      }
+      assertThatThrownBy(() -> Fixtures.open(url()))
+          .hasMessageContaining("the table heartbeats exists")
+          .hasMessageContaining("not created by heartbeat-store");
+      try (Connection c = raw(); ResultSet rs = c.createStatement().executeQuery(
+          "SELECT group_concat(name) FROM sqlite_master")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("heartbeats");
+      }
+    }
+
+    @Test
+    @DisplayName("a heartbeats table that is not heartbeat-store's, beside a history that lacks version 1, is refused the same way")
+    void foreignHeartbeatsTableBesideHistory() throws SQLException {
+      Fixtures.open(url()).close();
+      try (Connection c = raw()) {
+        c.createStatement().executeUpdate("DROP TABLE heartbeats");
+        c.createStatement().executeUpdate("CREATE TABLE heartbeats (beat_id INTEGER PRIMARY KEY, pulse TEXT)");
+        c.createStatement().executeUpdate("DELETE FROM heartbeat_store_schema_history");
+      }
+      assertThatThrownBy(() -> Fixtures.open(url()))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("the table heartbeats exists")
+          .hasMessageContaining("not created by heartbeat-store");
+    }
+
+    @Test
+    @DisplayName("a schema newer than this library knows is refused at start, with migrate=true and with migrate=false")
+    void newerSchema() throws SQLException {
+      Fixtures.open(url()).close();
+      int newer = latestSchemaVersion() + 1;
+      try (Connection c = raw()) {
+        c.createStatement().executeUpdate("INSERT INTO heartbeat_store_schema_history VALUES (" + newer
+            + ", 'from a later release', 1, 0)");
+      }
+      for (boolean migrate : new boolean[] {true, false}) {
+        assertThatThrownBy(() -> Fixtures.open(url(), b -> b.migrate(migrate)))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("schema version " + newer + " is newer than this library knows ("
+                + latestSchemaVersion() + "): downgrading the library under a newer schema is not supported");
+      }
+    }
+
+    @Test
     @DisplayName("with migrate=false on a migrated database, start succeeds")
     void checkOnlyOnMigratedDatabase() {
       Fixtures.open(url()).close();
