@@ -3,34 +3,55 @@ package dev.heartbeatstore.libsql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.heartbeatstore.StoreTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
- * How the file tests judge "ended by its deadline": the SPEC's fixed local grace of 100 ms, checked on
- * the fastest of a few tries. A loaded machine can stall any one try (another engineer's build on the
- * same two cores), but not every one of them, and a call that waits twice its deadline does so in every try.
+ * How the file tests judge "ended by its deadline": the SPEC's fixed local grace of 100 ms, met by at least
+ * one of a few tries. A loaded machine (other builds on the same two cores) can keep any one try waiting
+ * for a CPU past the grace, but not every one of them, while a call that overshoots by itself (waits
+ * twice its deadline, runs a statement to its end) does so in every try.
  */
 final class Deadlines {
 
   static final Duration GRACE = Duration.ofMillis(100);
-  static final int TRIES = 3;
+  static final int MAX_TRIES = 5;
 
   private Deadlines() {}
 
   /**
-   * Runs {@code call} {@value #TRIES} times; each try must throw {@code expected}. Returns the shortest
-   * time a try took.
+   * Runs {@code call} until one try ends within {@code deadline} + {@link #GRACE}, at most {@value #MAX_TRIES}
+   * times; every try must throw {@code expected}.
    */
-  static Duration fastestFailure(Class<? extends Throwable> expected, ThrowingCallable call) {
-    Duration fastest = null;
-    for (int i = 0; i < TRIES; i++) {
-      Duration took = failureTime(expected, call);
-      if (fastest == null || took.compareTo(fastest) < 0) {
-        fastest = took;
+  static void someTryEndsByItsDeadline(Duration deadline, Class<? extends Throwable> expected, ThrowingCallable call) {
+    someTryWithin(limit(deadline), () -> failureTime(expected, call));
+  }
+
+  /**
+   * Runs {@code oneTry} (which returns the time it measured) until a try took at most {@code limit}, at most
+   * {@value #MAX_TRIES} times.
+   */
+  static void someTryWithin(Duration limit, Callable<Duration> oneTry) {
+    List<Duration> took = new ArrayList<>();
+    for (int i = 0; i < MAX_TRIES; i++) {
+      Duration d;
+      try {
+        d = oneTry.call();
+      } catch (Exception e) {
+        throw new AssertionError(e);
       }
+      if (d.compareTo(limit) <= 0) {
+        return;
+      }
+      took.add(d);
     }
-    return fastest;
+    assertThat(took).as("every try took longer than %s ms", limit.toMillis())
+        .anySatisfy(d -> assertThat(d).isLessThanOrEqualTo(limit));
   }
 
   /** Runs {@code call} once; it must throw {@code expected}. Returns the time it took. */
@@ -43,23 +64,23 @@ final class Deadlines {
   }
 
   /**
-   * Runs {@code call}, trying again after a {@code StoreTimeoutException} up to {@value #TRIES} times in all:
+   * Runs {@code call}, trying again after a {@code StoreTimeoutException}, at most {@value #MAX_TRIES} times:
    * a loaded machine may starve one call of CPU past a short deadline, but a store that does not serve
    * fails every try. Returns the call's result.
    */
-  static <T> T withinTries(java.util.function.Supplier<T> call) {
+  static <T> T withinTries(Supplier<T> call) {
     for (int i = 1; ; i++) {
       try {
         return call.get();
-      } catch (dev.heartbeatstore.StoreTimeoutException e) {
-        if (i == TRIES) {
+      } catch (StoreTimeoutException e) {
+        if (i == MAX_TRIES) {
           throw e;
         }
       }
     }
   }
 
-  /** {@link #withinTries(java.util.function.Supplier)} of a call without a result. */
+  /** {@link #withinTries(Supplier)} of a call without a result. */
   static void withinTries(Runnable call) {
     withinTries(() -> {
       call.run();
