@@ -169,10 +169,6 @@ final class GuardedConnection {
     }
   }
 
-  Connection connection() {
-    return connection;
-  }
-
   /**
    * Closes the connection, and with it every statement prepared on it. Safe while another thread is in a
    * call on it (after {@link #abort()}): sqlite-jdbc closes once that call returns, and fails the next one.
