@@ -26,6 +26,16 @@ final class Deadline {
     return Duration.ofNanos(Math.max(0, remainingNanos()));
   }
 
+  /** Whether this deadline comes later than {@code other}'s. */
+  boolean endsAfter(Deadline other) {
+    return deadlineNanos - other.deadlineNanos > 0;
+  }
+
+  /** Whether this deadline comes more than {@code slackNanos} later than {@code other}'s. */
+  boolean endsAfter(Deadline other, long slackNanos) {
+    return deadlineNanos - other.deadlineNanos > slackNanos;
+  }
+
   boolean expired() {
     return remainingNanos() <= 0;
   }

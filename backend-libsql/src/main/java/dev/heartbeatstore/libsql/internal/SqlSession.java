@@ -19,6 +19,14 @@ public interface SqlSession extends AutoCloseable {
    */
   List<Object[]> query(String operation, Statement statement);
 
+  /**
+   * A read of the migration tools' whole-table scans: pages of up to 10,000 rows, so the remote session allows it
+   * a larger response than {@link #query} (see {@code HranaSession.MAX_SCAN_RESPONSE_BYTES}); otherwise the same.
+   */
+  default List<Object[]> scan(String operation, Statement statement) {
+    return query(operation, statement);
+  }
+
   /** Runs one write; returns the number of rows it changed. */
   long execute(String operation, Statement statement);
 
