@@ -441,4 +441,48 @@ class RemoteFaultTest {
           .containsExactly(h);
     }
   }
+
+  @Test
+  @Timeout(120)
+  @DisplayName("sqld frozen for 3 s while 8 threads keep writing (every write cut at its deadline): after SIGCONT the"
+      + " store serves within one deadline")
+  void longFreezeUnderTraffic() throws Exception {
+    String u = newUser();
+    Duration deadline = Duration.ofMillis(500);
+    try (Sqld sqld = TestSqld.startDedicated(); HeartbeatStore s = Fixtures.open(sqld.url(), deadline)) {
+      s.heartbeats().store(heartbeat(u, "warm", T0));
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      java.util.concurrent.atomic.AtomicBoolean frozen = new java.util.concurrent.atomic.AtomicBoolean(true);
+      try {
+        sqld.pause();
+        List<Future<?>> writers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          String owner = "w" + t;
+          writers.add(pool.submit(() -> {
+            for (int i = 0; frozen.get(); i++) {
+              try {
+                s.heartbeats().store(heartbeat(u, owner, T0.plusMillis(i)));
+              } catch (StoreTimeoutException expected) {
+                // frozen
+              }
+            }
+            return null;
+          }));
+        }
+        Thread.sleep(3000);
+        frozen.set(false);
+        for (Future<?> w : writers) {
+          w.get(10, TimeUnit.SECONDS);
+        }
+      } finally {
+        sqld.resume();
+        pool.shutdownNow();
+      }
+      for (int i = 0; i < 20; i++) { // each succeeds, so each was answered inside its deadline
+        Heartbeat h = heartbeat(u, "after", T0.plusSeconds(i));
+        s.heartbeats().store(h);
+        assertThat(s.heartbeats().last(u, "after")).contains(h);
+      }
+    }
+  }
 }

@@ -104,7 +104,7 @@ class RemoteLifecycleTest {
     }
     int threadsAfter = threads();
     long fdsAfter = count(fds);
-    assertThat(threadsAfter).as("live threads, %d before", threadsBefore).isLessThanOrEqualTo(threadsBefore + 2);
+    assertThat(threadsAfter).as("live threads, %d before", threadsBefore).isLessThanOrEqualTo(threadsBefore + 4);
     assertThat(fdsAfter).as("open file descriptors, %d before", fdsBefore).isLessThanOrEqualTo(fdsBefore + 4);
   }
 
