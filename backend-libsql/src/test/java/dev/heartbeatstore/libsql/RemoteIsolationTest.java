@@ -133,7 +133,7 @@ class RemoteIsolationTest {
           return null;
         }));
       }
-      for (int t = 0; t < Integer.getInteger("bad", 2); t++) {
+      for (int t = 0; t < 2; t++) {
         futures.add(pool.submit(() -> {
           start.await();
           for (int i = 0; !goodDone.get(); i++) {
@@ -156,13 +156,11 @@ class RemoteIsolationTest {
           return null;
         }));
       }
-      long t0 = System.nanoTime();
       start.countDown();
       for (int t = 0; t < goodThreads; t++) {
         futures.get(t).get(100, TimeUnit.SECONDS);
       }
       goodDone.set(true);
-      System.err.println("GOOD-TIME ms=" + (System.nanoTime() - t0) / 1_000_000 + " requests=" + proxy.seen().size());
       for (Future<?> f : futures) {
         f.get(10, TimeUnit.SECONDS);
       }
