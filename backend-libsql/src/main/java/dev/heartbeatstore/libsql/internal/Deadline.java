@@ -31,11 +31,6 @@ final class Deadline {
     return deadlineNanos - other.deadlineNanos > 0;
   }
 
-  /** Whether this deadline comes more than {@code slackNanos} later than {@code other}'s. */
-  boolean endsAfter(Deadline other, long slackNanos) {
-    return deadlineNanos - other.deadlineNanos > slackNanos;
-  }
-
   boolean expired() {
     return remainingNanos() <= 0;
   }

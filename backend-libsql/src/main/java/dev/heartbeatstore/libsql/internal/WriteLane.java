@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -20,8 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>How: writes wait in arrival order. When the lane is free, the oldest waiting write decides what goes next: a
  * write that must go alone (a batch) goes alone; a single statement goes with the other single statements waiting
  * (up to {@value #MAX_GROUP}), one {@code execute} each, so concurrent callers share round trips. The request is sent
- * from the thread of the member whose deadline is the latest, and the exchange is bounded by the latest deadline of
- * its members: it never outlives the last of its callers, and no member's call is cut before its own deadline because
+ * from the thread of the member whose deadline is the latest, and the exchange is bounded by that deadline: it
+ * never outlives the last of its callers, and no member's call is cut before its own deadline because
  * another member was in a hurry. Each caller waits for its own outcome until its own deadline, never longer. The
  * store has no thread of its own for this: the lane is a lock and a queue, so closing a store leaves nothing to stop.
  */
@@ -62,8 +61,8 @@ final class WriteLane {
     HranaCodec.HranaError busy;
 
     private Condition wake;
-    /** This write's thread sends the next request. */
-    private boolean sending;
+    /** Non-null: this write's thread sends this group (of which it has the latest deadline). */
+    private List<PendingWrite> toSend;
     private Object outcome;
 
     PendingWrite(String operation, Statement statement, HranaCodec.Request batch, Deadline deadline) {
@@ -74,14 +73,6 @@ final class WriteLane {
       this.alone = batch != null;
     }
   }
-
-  /**
-   * How much later than its sender's deadline a member's deadline may end. The group is formed when its sender's
-   * thread runs, so the writes that arrived meanwhile go too (measured with 8 threads: without them, twice as many
-   * requests); their deadlines end a little after the sender's, and the exchange runs until the latest of them, so the
-   * sender's call may end this much after its deadline (inside the SPEC's grace of 100 ms), never a member's early.
-   */
-  private static final long MAX_LATER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<PendingWrite> waiting = new ArrayDeque<>();
@@ -108,16 +99,18 @@ final class WriteLane {
         mine.wake = lock.newCondition();
       }
       mine.outcome = null;
-      mine.sending = false;
+      mine.toSend = null;
+      boolean behindOthers = busy || !waiting.isEmpty();
       waiting.addLast(mine);
       if (!busy) {
         dispatch();
       }
-      while (mine.outcome == null && !mine.sending) {
+      while (mine.outcome == null && mine.toSend == null) {
         long left = mine.deadline.remainingNanos();
         if (left <= 0) {
           if (waiting.remove(mine)) {
-            throw mine.deadline.timeout(mine.operation, "waiting for the writes before it; it was not sent");
+            throw mine.deadline.timeout(mine.operation, behindOthers
+                ? "waiting for the writes before it; it was not sent" : "it was not sent");
           }
           throw mine.deadline.timeout(mine.operation,
               "sent with other writes, no answer in time; it may still have been applied");
@@ -132,19 +125,13 @@ final class WriteLane {
       if (mine.outcome != null) {
         return mine.outcome;
       }
-      group = takeGroup(mine);
+      group = mine.toSend;
     } finally {
       lock.unlock();
     }
-    Deadline latest = mine.deadline;
-    for (PendingWrite w : group) {
-      if (w.deadline.endsAfter(latest)) {
-        latest = w.deadline;
-      }
-    }
     List<Object> outcomes;
     try {
-      outcomes = sender.send(group, latest);
+      outcomes = sender.send(group, mine.deadline); // the latest deadline of the group
     } catch (RuntimeException | Error e) {
       outcomes = new ArrayList<>(group.size());
       for (int i = 0; i < group.size(); i++) {
@@ -173,63 +160,59 @@ final class WriteLane {
     }
   }
 
-  /** A waiting write's thread was interrupted: it leaves the queue, and passes the lane on if it was to send next. */
+  /** A waiting write's thread was interrupted: it leaves the queue, or hands back the group it was to send. */
   private void leave(PendingWrite mine) {
-    waiting.remove(mine);
-    if (mine.sending) {
-      mine.sending = false;
+    if (waiting.remove(mine)) {
+      return;
+    }
+    List<PendingWrite> group = mine.toSend;
+    if (group != null) {
+      mine.toSend = null;
+      for (int i = group.size() - 1; i >= 0; i--) {
+        if (group.get(i) != mine) {
+          waiting.addFirst(group.get(i));
+        }
+      }
       busy = false;
       dispatch();
     }
   }
 
   /**
-   * With the lock held and the lane free: chooses the write whose thread sends next, and wakes it. The oldest
-   * waiting write decides: alone, it goes alone; else the next group is the single statements waiting, sent by the
-   * one with the latest deadline. Writes past their deadline are left for their own threads, which say they were
-   * not sent.
+   * With the lock held and the lane free: takes the next group off the queue and wakes the thread that sends it.
+   * The oldest waiting write decides: alone, it goes alone; else the group is the single statements waiting, in
+   * arrival order, and its sender the member with the latest deadline. Writes past their deadline are left for
+   * their own threads, which say they were not sent.
    */
   private void dispatch() {
-    PendingWrite next = null;
-    for (PendingWrite w : waiting) {
+    List<PendingWrite> group = new ArrayList<>();
+    for (Iterator<PendingWrite> it = waiting.iterator(); it.hasNext() && group.size() < MAX_GROUP; ) {
+      PendingWrite w = it.next();
       if (w.deadline.expired()) {
         continue;
       }
-      if (next == null) {
-        next = w;
+      if (group.isEmpty()) {
+        it.remove();
+        group.add(w);
         if (w.alone) {
           break;
         }
-      } else if (!w.alone && w.deadline.endsAfter(next.deadline)) {
-        next = w;
-      }
-    }
-    if (next != null) {
-      next.sending = true;
-      busy = true;
-      next.wake.signal();
-    }
-  }
-
-  /**
-   * With the lock held, on the sending thread: takes its group off the queue, as it is now. A write that must go
-   * alone goes alone; else up to {@value #MAX_GROUP} single statements in arrival order, whose deadlines end at most
-   * {@link #MAX_LATER_NANOS} after the sender's.
-   */
-  private List<PendingWrite> takeGroup(PendingWrite sending) {
-    waiting.remove(sending);
-    List<PendingWrite> group = new ArrayList<>();
-    group.add(sending);
-    if (sending.alone) {
-      return group;
-    }
-    for (Iterator<PendingWrite> it = waiting.iterator(); it.hasNext() && group.size() < MAX_GROUP; ) {
-      PendingWrite w = it.next();
-      if (!w.alone && !w.deadline.expired() && !w.deadline.endsAfter(sending.deadline, MAX_LATER_NANOS)) {
+      } else if (!w.alone) {
         it.remove();
         group.add(w);
       }
     }
-    return group;
+    if (group.isEmpty()) {
+      return;
+    }
+    PendingWrite sending = group.get(0);
+    for (PendingWrite w : group) {
+      if (w.deadline.endsAfter(sending.deadline)) {
+        sending = w;
+      }
+    }
+    sending.toSend = group;
+    busy = true;
+    sending.wake.signal();
   }
 }
