@@ -13,8 +13,11 @@ import dev.heartbeatstore.IndexParams;
 import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.libsql.HttpFaultProxy.Mode;
-import dev.heartbeatstore.testsupport.Sqld;
 import dev.heartbeatstore.testsupport.TestSqld;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -117,9 +120,9 @@ class RemoteDeadlineTest {
   @DisplayName("a storeAll of 10,000 rows with a 50 ms deadline against a healthy server ends by 150 ms (stored, or StoreTimeoutException)")
   void largeStoreAllOnAHealthyServer() throws Exception {
     try (HeartbeatStore store = Fixtures.open(TestSqld.url(), Duration.ofMillis(50))) {
-      long best = bestOf(() -> {
-        String user = newUser();
+      Callable<Long> storeAll = () -> {
         List<Heartbeat> many = new ArrayList<>();
+        String user = newUser();
         for (int i = 0; i < 10_000; i++) {
           many.add(heartbeat(user, "many", T0.plusMillis(i)));
         }
@@ -130,8 +133,14 @@ class RemoteDeadlineTest {
           // the server took longer than 50 ms: rolled back or cut, either way within the bound
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      });
-      assertThat(best).isLessThanOrEqualTo(50 + GRACE_MS);
+      };
+      storeAll.call(); // not measured: the first call compiles the JSON code, which takes longer than any deadline here
+      // 11–18 ms of CPU a call (validation, JSON); on 2 shared cores a call was seen to wait 200 ms for them
+      long best = Long.MAX_VALUE;
+      for (int i = 0; i < 5; i++) {
+        best = Math.min(best, storeAll.call());
+      }
+      assertThat(best).as("best of 5 (ms)").isLessThanOrEqualTo(50 + GRACE_MS);
     }
   }
 
@@ -143,21 +152,35 @@ class RemoteDeadlineTest {
     @ValueSource(ints = {1000, 2000})
     @Timeout(60)
     @DisplayName("with nothing listening, fails with StoreUnavailableException in about the deadline, not 10 s")
-    void serverDown(int ms) {
-      String url = "http://127.0.0.1:" + Sqld.freePort();
-      long took = millisOf(() -> assertThatThrownBy(() -> Fixtures.open(url, Duration.ofMillis(ms)))
-          .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("cannot connect"));
-      assertThat(took).isLessThanOrEqualTo(ms + GRACE_MS);
+    void serverDown(int ms) throws IOException {
+      try (SocketChannel nobodyListens = reservedPort()) {
+        String url = "http://127.0.0.1:" + ((InetSocketAddress) nobodyListens.getLocalAddress()).getPort();
+        long took = millisOf(() -> assertThatThrownBy(() -> Fixtures.open(url, Duration.ofMillis(ms)))
+            .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("cannot connect"));
+        assertThat(took).isLessThanOrEqualTo(ms + GRACE_MS);
+      }
     }
 
     @Test
     @Timeout(60)
     @DisplayName("with a deadline of 50 ms and nothing listening, fails after the start-up floor of 1 s")
-    void shortDeadlineHasAFloor() {
-      String url = "http://127.0.0.1:" + Sqld.freePort();
-      long took = millisOf(() -> assertThatThrownBy(() -> Fixtures.open(url, Duration.ofMillis(50)))
-          .isInstanceOf(StoreUnavailableException.class));
-      assertThat(took).isLessThanOrEqualTo(1000 + GRACE_MS);
+    void shortDeadlineHasAFloor() throws IOException {
+      try (SocketChannel nobodyListens = reservedPort()) {
+        String url = "http://127.0.0.1:" + ((InetSocketAddress) nobodyListens.getLocalAddress()).getPort();
+        long took = millisOf(() -> assertThatThrownBy(() -> Fixtures.open(url, Duration.ofMillis(50)))
+            .isInstanceOf(StoreUnavailableException.class));
+        assertThat(took).isLessThanOrEqualTo(1000 + GRACE_MS);
+      }
+    }
+
+    /**
+     * A loopback port bound by a socket that never listens: connecting to it is refused at once, and no other
+     * process (the machine runs other test suites) can start listening on it while the test runs.
+     */
+    private SocketChannel reservedPort() throws IOException {
+      SocketChannel channel = SocketChannel.open();
+      channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      return channel;
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,9 +142,15 @@ final class HranaSession implements SqlSession {
 
   @Override
   public long[] executeAtomically(String operation, List<Statement> statements) {
+    return executeAtomically(operation, () -> statements);
+  }
+
+  @Override
+  public long[] executeAtomically(String operation, Supplier<List<Statement>> build) {
     Call call = enter(operation);
     try {
       Deadline deadline = Deadline.after(timeout);
+      List<Statement> statements = build.get();
       long offset = serverClockOffsetMillis(operation, deadline);
       long serverDeadline = System.currentTimeMillis() + offset + deadline.remaining().toMillis();
       HranaCodec.Request batch = HranaCodec.atomicBatch(statements, serverDeadline);
@@ -399,7 +406,11 @@ final class HranaSession implements SqlSession {
     acquire(inFlight, operation, deadline, "one of the " + describe() + " request slots");
     try {
       int attempt = 0;
+      HeartbeatStoreException lastFailure = null;
       while (true) {
+        if (deadline.expired()) { // never send a request whose caller has given up
+          throw lastFailure != null ? lastFailure : deadline.timeout(operation, "it was not sent");
+        }
         Attempt a = attempt(operation, request, write, deadline, cap);
         if (a.results != null) {
           HranaError busy = retryBusy ? busyError(a.results.get(request.mainResult())) : null;
@@ -413,6 +424,7 @@ final class HranaSession implements SqlSession {
         if (a.v2Fallback) {
           continue;
         }
+        lastFailure = a.failure;
         attempt++;
         long sleep = backoffNanos(attempt);
         if (deadline.remainingNanos() <= sleep) {
