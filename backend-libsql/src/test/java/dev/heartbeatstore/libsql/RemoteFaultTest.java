@@ -485,4 +485,21 @@ class RemoteFaultTest {
       }
     }
   }
+
+  @Test
+  @Timeout(60)
+  @DisplayName("sqld killed and restarted while idle: the first call after it, a write, succeeds (no stale pooled connection)")
+  void firstWriteAfterRestart() {
+    String u = newUser();
+    try (Sqld sqld = TestSqld.startDedicated(); HeartbeatStore s = Fixtures.open(sqld.url(), Duration.ofSeconds(2))) {
+      for (int round = 0; round < 3; round++) {
+        s.heartbeats().store(heartbeat(u, "before", T0.plusSeconds(round)));
+        sqld.kill();
+        sqld.restart();
+        Heartbeat after = heartbeat(u, "after", T0.plusSeconds(round));
+        s.heartbeats().store(after);
+        assertThat(s.heartbeats().last(u, "after")).contains(after);
+      }
+    }
+  }
 }
