@@ -221,12 +221,33 @@ final class HttpFaultProxy implements AutoCloseable {
         seen.add(new Seen(path, authorization, new String(body, StandardCharsets.UTF_8)));
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
+        // A request is in flight until its answer starts: the client may send the next one as soon as it has read
+        // this answer, before this thread gets to run again.
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Runnable answered = () -> {
+          if (open.getAndSet(false)) {
+            inFlight.decrementAndGet();
+          }
+        };
+        OutputStream answering = new java.io.FilterOutputStream(out) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            answered.run();
+            out.write(b, off, len);
+          }
+
+          @Override
+          public void write(int b) throws IOException {
+            answered.run();
+            out.write(b);
+          }
+        };
         try {
-          if (!answer(out, method, path, authorization, body)) {
+          if (!answer(answering, method, path, authorization, body)) {
             return;
           }
         } finally {
-          inFlight.decrementAndGet();
+          answered.run();
         }
       }
     } catch (IOException | InterruptedException e) {

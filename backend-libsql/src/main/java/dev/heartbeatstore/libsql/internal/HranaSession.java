@@ -1,6 +1,7 @@
 package dev.heartbeatstore.libsql.internal;
 
 import dev.heartbeatstore.HeartbeatStoreException;
+import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.libsql.internal.HranaCodec.HranaError;
 import dev.heartbeatstore.libsql.internal.HranaCodec.MalformedResponseException;
@@ -411,7 +412,16 @@ final class HranaSession implements SqlSession {
         if (deadline.expired()) { // never send a request whose caller has given up
           throw lastFailure != null ? lastFailure : deadline.timeout(operation, "it was not sent");
         }
-        Attempt a = attempt(operation, request, write, deadline, cap);
+        Attempt a;
+        try {
+          a = attempt(operation, request, write, deadline, cap);
+        } catch (StoreTimeoutException e) {
+          if (lastFailure == null) {
+            throw e;
+          }
+          // cut at the deadline while retrying: say what the attempts before it met (a server down, a 503)
+          throw new StoreTimeoutException(e.getMessage() + "; before that: " + lastFailure.getMessage(), e);
+        }
         if (a.results != null) {
           HranaError busy = retryBusy ? busyError(a.results.get(request.mainResult())) : null;
           if (busy == null) {
