@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny HTTP/1.1 proxy on a loopback port, in front of a real sqld, that misbehaves on demand:
- * never answers, cuts the response body short, answers a status of its own, hides {@code /v3}.
+ * never answers, swallows sqld's answer, cuts the response body short, answers a status of its own or a body of
+ * hundreds of megabytes (streamed, never held in memory), refuses requests that carry a marker, hides {@code /v3}.
  * Every request it sees is recorded (path and Authorization header).
  */
 final class HttpFaultProxy implements AutoCloseable {
@@ -40,6 +41,10 @@ final class HttpFaultProxy implements AutoCloseable {
     STALL_BODY,
     /** Answer {@link #status} with a plain-text body, without forwarding. */
     STATUS,
+    /** Forward to sqld (which runs the request), then never answer: a response lost on the way back. */
+    SWALLOW,
+    /** Answer 200 with a body of {@link #hugeBody} bytes that starts like a pipeline result, without forwarding. */
+    HUGE_BODY,
   }
 
   /** One request as the proxy saw it. */
@@ -50,6 +55,7 @@ final class HttpFaultProxy implements AutoCloseable {
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<Socket> sockets = new ArrayList<>();
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile Mode mode = Mode.FORWARD;
@@ -59,6 +65,9 @@ final class HttpFaultProxy implements AutoCloseable {
   private volatile boolean hideV3;
   private volatile String requiredAuthorization;
   private volatile Duration delay = Duration.ZERO;
+  private volatile String refusedMarker;
+  private volatile long hugeBodyBytes;
+  private volatile boolean hugeBodyDeclared;
 
   HttpFaultProxy(String upstreamUrl) throws IOException {
     this.upstream = URI.create(upstreamUrl);
@@ -103,6 +112,22 @@ final class HttpFaultProxy implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answers 400 to any request whose body contains {@code marker}, with sqld's words for a body it cannot read; others
+   * are forwarded. {@code null} turns it off.
+   */
+  HttpFaultProxy refuseBodiesContaining(String marker) {
+    this.refusedMarker = marker;
+    return this;
+  }
+
+  /** The size of the body {@link Mode#HUGE_BODY} sends, and whether its {@code Content-Length} says so up front (else chunked). */
+  HttpFaultProxy hugeBody(long bytes, boolean declareLength) {
+    this.hugeBodyBytes = bytes;
+    this.hugeBodyDeclared = declareLength;
+    return this;
+  }
+
   /** Holds every forwarded request this long (to see concurrency). */
   HttpFaultProxy delay(Duration delay) {
     this.delay = delay;
@@ -125,6 +150,7 @@ final class HttpFaultProxy implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    closing.countDown();
     server.close();
     synchronized (sockets) {
       for (Socket s : sockets) {
@@ -195,12 +221,33 @@ final class HttpFaultProxy implements AutoCloseable {
         seen.add(new Seen(path, authorization, new String(body, StandardCharsets.UTF_8)));
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
+        // A request is in flight until its answer starts: the client may send the next one as soon as it has read
+        // this answer, before this thread gets to run again.
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Runnable answered = () -> {
+          if (open.getAndSet(false)) {
+            inFlight.decrementAndGet();
+          }
+        };
+        OutputStream answering = new java.io.FilterOutputStream(out) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            answered.run();
+            out.write(b, off, len);
+          }
+
+          @Override
+          public void write(int b) throws IOException {
+            answered.run();
+            out.write(b);
+          }
+        };
         try {
-          if (!answer(out, method, path, authorization, body)) {
+          if (!answer(answering, method, path, authorization, body)) {
             return;
           }
         } finally {
-          inFlight.decrementAndGet();
+          answered.run();
         }
       }
     } catch (IOException | InterruptedException e) {
@@ -220,14 +267,23 @@ final class HttpFaultProxy implements AutoCloseable {
       respond(out, 404, "text/plain", new byte[0]);
       return true;
     }
+    String marker = refusedMarker;
+    if (marker != null && new String(body, StandardCharsets.UTF_8).contains(marker)) {
+      respond(out, 400, "text/plain",
+          "JSON deserialization error: unexpected end of hex escape at line 1 column 200".getBytes(StandardCharsets.UTF_8));
+      return true;
+    }
     Mode m = nextMode();
     switch (m) {
       case HANG:
-        Thread.sleep(Long.MAX_VALUE);
+        closing.await(); // until the proxy closes: no thread outlives it
         return false;
       case STATUS:
         respond(out, status, "text/plain", ("proxy says " + status).getBytes(StandardCharsets.UTF_8));
         return true;
+      case HUGE_BODY:
+        streamHugeBody(out);
+        return false;
       default:
         break;
     }
@@ -241,6 +297,10 @@ final class HttpFaultProxy implements AutoCloseable {
       forward.header("Authorization", authorization);
     }
     HttpResponse<byte[]> response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (m == Mode.SWALLOW) {
+      closing.await(); // until the proxy closes: no thread outlives it
+      return false;
+    }
     byte[] answer = response.body();
     String type = response.headers().firstValue("content-type").orElse("application/json");
     if (m == Mode.CUT_CONNECTION || m == Mode.STALL_BODY) {
@@ -250,7 +310,7 @@ final class HttpFaultProxy implements AutoCloseable {
       out.write(answer, 0, answer.length / 2);
       out.flush();
       if (m == Mode.STALL_BODY) {
-        Thread.sleep(Long.MAX_VALUE);
+        closing.await(); // until the proxy closes: no thread outlives it
       }
       return false;
     }
@@ -262,6 +322,44 @@ final class HttpFaultProxy implements AutoCloseable {
     }
     respond(out, response.statusCode(), type, answer);
     return true;
+  }
+
+  /** A pipeline response that never ends its rows: {@link #hugeBodyBytes} bytes, written 64 kB at a time. */
+  private void streamHugeBody(OutputStream out) throws IOException {
+    long size = hugeBodyBytes;
+    boolean declared = hugeBodyDeclared;
+    String headers = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        + (declared ? "Content-Length: " + size : "Transfer-Encoding: chunked") + "\r\n\r\n";
+    out.write(headers.getBytes(StandardCharsets.US_ASCII));
+    byte[] chunk = new byte[64 * 1024];
+    byte[] start = ("{\"baton\":null,\"base_url\":null,\"results\":[{\"type\":\"ok\",\"response\":{\"type\":\"execute\","
+        + "\"result\":{\"cols\":[],\"rows\":[").getBytes(StandardCharsets.US_ASCII);
+    byte[] row = "[{\"type\":\"text\",\"value\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}],"
+        .getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < chunk.length; i++) {
+      chunk[i] = row[i % row.length];
+    }
+    System.arraycopy(start, 0, chunk, 0, start.length);
+    for (long sent = 0; sent < size; ) {
+      int n = (int) Math.min(chunk.length, size - sent);
+      if (!declared) {
+        out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      }
+      out.write(chunk, 0, n);
+      if (!declared) {
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      sent += n;
+      if (sent == n) {
+        for (int i = 0; i < start.length; i++) {
+          chunk[i] = row[i % row.length]; // the start only once
+        }
+      }
+    }
+    if (!declared) {
+      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    out.flush();
   }
 
   private static void respond(OutputStream out, int status, String type, byte[] body) throws IOException {

@@ -26,6 +26,11 @@ final class Deadline {
     return Duration.ofNanos(Math.max(0, remainingNanos()));
   }
 
+  /** Whether this deadline comes later than {@code other}'s. */
+  boolean endsAfter(Deadline other) {
+    return deadlineNanos - other.deadlineNanos > 0;
+  }
+
   boolean expired() {
     return remainingNanos() <= 0;
   }

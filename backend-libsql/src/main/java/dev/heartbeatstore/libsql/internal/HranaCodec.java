@@ -129,7 +129,7 @@ final class HranaCodec {
           g.writeStartObject();
           g.writeStringField("type", "store_sql");
           g.writeNumberField("sql_id", id);
-          g.writeStringField("sql", e.getKey());
+          g.writeStringField("sql", wellFormed(e.getKey()));
           g.writeEndObject();
         }
       }
@@ -236,7 +236,7 @@ final class HranaCodec {
     if (sqlId != null) {
       g.writeNumberField("sql_id", sqlId);
     } else {
-      g.writeStringField("sql", statement.sql());
+      g.writeStringField("sql", wellFormed(statement.sql()));
     }
     if (statement.argCount() > 0) {
       g.writeArrayFieldStart("args");
@@ -259,9 +259,46 @@ final class HranaCodec {
       g.writeStringField("value", value.toString());
     } else {
       g.writeStringField("type", "text");
-      g.writeStringField("value", (String) value);
+      g.writeStringField("value", wellFormed((String) value));
     }
     g.writeEndObject();
+  }
+
+  /**
+   * {@code text} with every lone surrogate (a UTF-16 half without its other half) replaced by U+FFFD, the
+   * replacement character; {@code text} itself when it has none, which is every string core let through.
+   * Jackson writes a lone surrogate as a JSON escape of that half alone (U+D800 as backslash-u-D800), which strict
+   * JSON readers refuse: sqld then refused the whole request with HTTP 400 ("unexpected end of hex escape"), and with
+   * it every write grouped into that request. Core refuses such strings before any I/O; this keeps the encoder from
+   * ever emitting invalid JSON on its own.
+   */
+  static String wellFormed(String text) {
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+        } else {
+          return replaceLoneSurrogates(text, i);
+        }
+      }
+    }
+    return text;
+  }
+
+  private static String replaceLoneSurrogates(String text, int from) {
+    StringBuilder b = new StringBuilder(text.length()).append(text, 0, from);
+    int n = text.length();
+    for (int i = from; i < n; i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+        b.append(c).append(text.charAt(++i));
+      } else {
+        b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+      }
+    }
+    return b.toString();
   }
 
   // ---------------------------------------------------------------- responses

@@ -6,12 +6,12 @@ import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.libsql.internal.HranaCodec.HranaError;
 import dev.heartbeatstore.libsql.internal.HranaCodec.MalformedResponseException;
 import dev.heartbeatstore.libsql.internal.HranaCodec.StreamResult;
+import dev.heartbeatstore.libsql.internal.WriteLane.PendingWrite;
 import dev.heartbeatstore.spi.Secrets;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -19,18 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * {@code /v2/pipeline} when the server has no v3) that opens a stream, runs the statement or the
  * conditional batch, and closes the stream in the same request.
  *
- * <p>One shared {@link HttpClient} (keep-alive connections; HTTP/1.1 for {@code http://}, because the
- * JDK's cleartext HTTP/2 upgrade hangs against sqld). At most {@code poolSize} requests are in flight.
- * Every call has the deadline {@code timeout}, retries included.
+ * <p>Every call has the deadline {@code timeout}, retries and waiting included, and runs on its caller's thread
+ * ({@link HttpClient#send}); the exchange is cut at the deadline. At most {@code poolSize} requests are in flight;
+ * of those, one write ({@link WriteLane}). The HTTP client is shared by every store of the process
+ * ({@link SharedHttpClients}), so the session owns no thread: {@link #close()} only ends the calls in flight.
  */
 final class HranaSession implements SqlSession {
 
@@ -51,11 +46,15 @@ final class HranaSession implements SqlSession {
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   /**
-   * How long an exchange we stopped waiting for may still run before it is cancelled. sqld runs a
-   * request to the end whether or not the client still listens (a batch then rolls itself back at
-   * its deadline guard), so cutting the connection at once would only cost a keep-alive connection.
+   * The largest response body read for any call but the migration tools' scans: 8 MiB. The largest legitimate
+   * answer is an {@code index} of 1,000 rows; a row is at most about 4.8 kB of Hrana JSON (three text columns of 255
+   * code points, each escaped to 6 bytes in the worst case, wrapped in typed values, plus a UUID and two integers),
+   * so 1,000 rows are under 5 MB. Writes answer a few hundred bytes.
    */
-  private static final Duration ABANDON_GRACE = Duration.ofSeconds(10);
+  static final long MAX_RESPONSE_BYTES = 8L << 20;
+
+  /** The cap for {@link #scan}: pages of up to 10,000 rows (the migration tools' largest batch), under 50 MB. */
+  static final long MAX_SCAN_RESPONSE_BYTES = 64L << 20;
 
   private final URI v3;
   private final URI v2;
@@ -65,26 +64,12 @@ final class HranaSession implements SqlSession {
   private final String token;
   private volatile Duration timeout;
   private final Semaphore inFlight;
-  /**
-   * One write in flight at a time. sqld 0.24.32 queues writers from different streams; when a
-   * queued writer's snapshot has gone stale it fails with SQLITE_BUSY_SNAPSHOT (517) without giving
-   * its slot back, and every later writer waits until sqld takes the slot back 5 s later (seen in its
-   * debug log with 16 threads storing at once: "got lock after: 4.9997s"). Writers of one store never
-   * queue behind each other on the server, so they never meet that; reads stay concurrent.
-   */
-  private final Semaphore writeLane = new Semaphore(1, true);
-  /**
-   * Single-statement writes waiting for the lane. Whoever gets the lane sends every write waiting
-   * then (up to {@value #MAX_GROUP}) in one pipeline, one {@code execute} each: with one write in
-   * flight, concurrent callers still share round trips instead of queueing for one each.
-   */
-  private final ConcurrentLinkedQueue<PendingWrite> pendingWrites = new ConcurrentLinkedQueue<>();
-  private static final int MAX_GROUP = 64;
-  private final ExecutorService executor;
-  /** Sends the write exchanges (one at a time: the write lane), so that a caller can stop waiting at its deadline. */
-  private final ExecutorService writer;
+  private final WriteLane writeLane = new WriteLane(this::sendGroup);
   private final HttpClient client;
   private final String description;
+  /** The calls in progress, so that {@link #close()} can end them. */
+  private final Set<Call> calls = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   HranaSession(LibsqlLocation location, Duration timeout, int poolSize) {
     URI base = location.baseUri();
@@ -95,23 +80,7 @@ final class HranaSession implements SqlSession {
     this.timeout = timeout;
     this.inFlight = new Semaphore(poolSize, true);
     this.description = "libSQL at " + base;
-    AtomicInteger threads = new AtomicInteger();
-    this.executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "heartbeat-store-libsql-http-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    this.writer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "heartbeat-store-libsql-writer");
-      t.setDaemon(true);
-      return t;
-    });
-    HttpClient.Builder builder = HttpClient.newBuilder()
-        .executor(executor)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(timeout);
-    builder.version("http".equals(base.getScheme()) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2);
-    this.client = builder.build();
+    this.client = SharedHttpClients.forScheme(base.getScheme());
   }
 
   @Override
@@ -131,66 +100,248 @@ final class HranaSession implements SqlSession {
 
   @Override
   public List<Object[]> query(String operation, Statement statement) {
-    StreamResult r = send(operation, HranaCodec.execute(statement, true), false, Deadline.after(timeout));
-    if (!r.ok()) {
-      throw translate(operation, r.error);
+    return read(operation, statement, MAX_RESPONSE_BYTES);
+  }
+
+  @Override
+  public List<Object[]> scan(String operation, Statement statement) {
+    return read(operation, statement, MAX_SCAN_RESPONSE_BYTES);
+  }
+
+  private List<Object[]> read(String operation, Statement statement, long cap) {
+    Call call = enter(operation);
+    try {
+      StreamResult r = sendInFlight(operation, HranaCodec.execute(statement, true), false, Deadline.after(timeout), cap);
+      if (!r.ok()) {
+        throw translate(operation, r.error);
+      }
+      if (r.stmtResult == null) {
+        throw malformed(operation, "the execute result is missing");
+      }
+      return r.stmtResult.rows();
+    } finally {
+      leave(call);
     }
-    if (r.stmtResult == null) {
-      throw malformed(operation, "the execute result is missing");
-    }
-    return r.stmtResult.rows();
   }
 
   @Override
   public long execute(String operation, Statement statement) {
-    StreamResult r = write(new PendingWrite(operation, statement, Deadline.after(timeout)));
-    if (!r.ok()) {
-      throw translate(operation, r.error);
+    Call call = enter(operation);
+    try {
+      StreamResult r = write(new PendingWrite(operation, statement, null, Deadline.after(timeout)));
+      if (!r.ok()) {
+        throw translate(operation, r.error);
+      }
+      if (r.stmtResult == null) {
+        throw malformed(operation, "the execute result is missing");
+      }
+      return r.stmtResult.affectedRowCount();
+    } finally {
+      leave(call);
     }
-    if (r.stmtResult == null) {
-      throw malformed(operation, "the execute result is missing");
-    }
-    return r.stmtResult.affectedRowCount();
   }
 
   @Override
   public long[] executeAtomically(String operation, List<Statement> statements) {
-    Deadline deadline = Deadline.after(timeout);
-    long offset = serverClockOffsetMillis(operation, deadline);
-    long serverDeadline = System.currentTimeMillis() + offset + deadline.remaining().toMillis();
-    StreamResult r = send(operation, HranaCodec.atomicBatch(statements, serverDeadline), true, deadline);
-    if (!r.ok()) {
-      throw translate(operation, r.error);
-    }
-    if (r.stepResults == null) {
-      throw malformed(operation, "the batch result is missing");
-    }
-    int commit = HranaCodec.commitStep(statements.size());
-    if (commit < r.stepResults.size() && r.stepResults.get(commit) != null) {
-      long[] changes = new long[statements.size()];
-      for (int i = 0; i < changes.length; i++) {
-        HranaCodec.StmtResult step = r.stepResults.get(i + 1);
-        changes[i] = step == null ? 0 : step.affectedRowCount();
-      }
-      return changes;
-    }
-    // Not committed: report the first step that failed (the ROLLBACK step ran, nothing was applied).
-    for (int i = 0; i < r.stepErrors.size(); i++) {
-      HranaError e = r.stepErrors.get(i);
-      if (e != null) {
-        if (i == HranaCodec.guardStep(statements.size())) {
-          throw deadline.timeout(operation, "the server reached the deadline before COMMIT and rolled back");
-        }
-        throw translate(operation, e);
-      }
-    }
-    throw malformed(operation, "the batch was not committed and reported no error");
+    return executeAtomically(operation, () -> statements);
   }
 
   @Override
+  public long[] executeAtomically(String operation, Supplier<List<Statement>> build) {
+    Call call = enter(operation);
+    try {
+      Deadline deadline = Deadline.after(timeout);
+      List<Statement> statements = build.get();
+      long offset = serverClockOffsetMillis(operation, deadline);
+      long serverDeadline = System.currentTimeMillis() + offset + deadline.remaining().toMillis();
+      HranaCodec.Request batch = HranaCodec.atomicBatch(statements, serverDeadline);
+      StreamResult r = write(new PendingWrite(operation, null, batch, deadline));
+      if (!r.ok()) {
+        throw translate(operation, r.error);
+      }
+      if (r.stepResults == null) {
+        throw malformed(operation, "the batch result is missing");
+      }
+      int commit = HranaCodec.commitStep(statements.size());
+      if (commit < r.stepResults.size() && r.stepResults.get(commit) != null) {
+        long[] changes = new long[statements.size()];
+        for (int i = 0; i < changes.length; i++) {
+          HranaCodec.StmtResult step = r.stepResults.get(i + 1);
+          changes[i] = step == null ? 0 : step.affectedRowCount();
+        }
+        return changes;
+      }
+      // Not committed: report the first step that failed (the ROLLBACK step ran, nothing was applied).
+      for (int i = 0; i < r.stepErrors.size(); i++) {
+        HranaError e = r.stepErrors.get(i);
+        if (e != null) {
+          if (i == HranaCodec.guardStep(statements.size())) {
+            throw deadline.timeout(operation, "the server reached the deadline before COMMIT and rolled back");
+          }
+          throw translate(operation, e);
+        }
+      }
+      throw malformed(operation, "the batch was not committed and reported no error");
+    } finally {
+      leave(call);
+    }
+  }
+
+  /**
+   * Ends the calls in flight with {@link StoreUnavailableException} (their threads are interrupted while they wait
+   * or send, and the interrupt is cleared before they return); later calls throw {@link IllegalStateException}.
+   * Returns at once, and there is nothing else to release: the session has no thread or client of its own.
+   */
+  @Override
   public void close() {
-    writer.shutdownNow();
-    executor.shutdownNow();
+    closed = true;
+    for (Call call : calls) {
+      call.end();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  // ---------------------------------------------------------------- calls in flight
+
+  /** A call in progress: {@link #close()} interrupts its thread, and the call clears that interrupt as it leaves. */
+  private static final class Call {
+    private final Thread thread = Thread.currentThread();
+    private boolean left;
+    private boolean interruptedByClose;
+
+    synchronized void end() {
+      if (!left) {
+        interruptedByClose = true;
+        thread.interrupt();
+      }
+    }
+
+    synchronized void leave() {
+      left = true;
+      if (interruptedByClose) {
+        Thread.interrupted(); // ours, not the application's: it must not outlive the call
+      }
+    }
+  }
+
+  private Call enter(String operation) {
+    if (closed) {
+      throw new IllegalStateException(operation + ": the heartbeat store is closed");
+    }
+    Call call = new Call();
+    calls.add(call);
+    if (closed) { // close() ran meanwhile and may not have seen this call
+      leave(call);
+      throw new IllegalStateException(operation + ": the heartbeat store is closed");
+    }
+    return call;
+  }
+
+  private void leave(Call call) {
+    calls.remove(call);
+    call.leave();
+  }
+
+  /** What an interrupted wait or exchange throws: the store was closed, or the application interrupted its thread. */
+  private HeartbeatStoreException interrupted(String operation) {
+    if (closed) {
+      return new StoreUnavailableException(operation + " was ended: the heartbeat store was closed while it was in flight"
+          + " (a write may or may not have been applied)");
+    }
+    Thread.currentThread().interrupt();
+    return new StoreUnavailableException(operation + " was interrupted");
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Runs one write through the write lane: waits its turn, retries what certainly was not applied. */
+  private StreamResult write(PendingWrite mine) {
+    int attempt = 0;
+    while (true) {
+      Object outcome;
+      try {
+        outcome = writeLane.run(mine);
+      } catch (InterruptedException e) {
+        throw interrupted(mine.operation);
+      }
+      if (outcome instanceof StreamResult) {
+        return (StreamResult) outcome;
+      }
+      if (outcome instanceof RuntimeException) {
+        throw (RuntimeException) outcome;
+      }
+      if (outcome instanceof Error) {
+        throw (Error) outcome;
+      }
+      if (outcome == WriteLane.ALONE) {
+        mine.alone = true;
+        continue;
+      }
+      // WriteLane.RETRY: SQLITE_BUSY, nothing was applied
+      attempt++;
+      long sleep = backoffNanos(attempt);
+      HeartbeatStoreException busy = translate(mine.operation, mine.busy);
+      if (mine.deadline.remainingNanos() <= sleep) {
+        throw busy;
+      }
+      sleep(mine.operation, sleep);
+    }
+  }
+
+  /**
+   * Sends one group of the write lane, on the thread of its member with the latest deadline, and returns each
+   * member's outcome: a batch alone; single statements as one {@code execute} each in one pipeline (independent
+   * autocommit statements: a duplicate or a constraint error fails its own statement only).
+   */
+  private List<Object> sendGroup(List<PendingWrite> group, Deadline deadline) {
+    List<Object> outcomes = new ArrayList<>(group.size());
+    if (deadline.expired()) {
+      for (PendingWrite w : group) {
+        outcomes.add(w.deadline.timeout(w.operation, "waiting for the writes before it; it was not sent"));
+      }
+      return outcomes;
+    }
+    PendingWrite first = group.get(0);
+    if (first.batch != null) {
+      try {
+        outcomes.add(sendInFlight(first.operation, first.batch, true, deadline, MAX_RESPONSE_BYTES));
+      } catch (HeartbeatStoreException e) {
+        outcomes.add(e);
+      }
+      return outcomes;
+    }
+    List<Statement> statements = new ArrayList<>(group.size());
+    for (PendingWrite w : group) {
+      statements.add(w.statement);
+    }
+    String operation = group.size() == 1 ? first.operation
+        : first.operation + " (sent with " + (group.size() - 1) + " other writes)";
+    try {
+      List<StreamResult> results =
+          exchange(operation, HranaCodec.executeEach(statements), true, deadline, false, MAX_RESPONSE_BYTES);
+      for (int i = 0; i < group.size(); i++) {
+        StreamResult r = results.get(i);
+        HranaError busy = busyError(r);
+        if (busy != null) {
+          group.get(i).busy = busy;
+          outcomes.add(WriteLane.RETRY);
+        } else {
+          outcomes.add(r);
+        }
+      }
+    } catch (HeartbeatStoreException e) {
+      // A request refused as a whole (HTTP 400: sqld reads the whole body before it runs any of it) may have been
+      // refused for one member: each is sent again alone, so that only that one fails.
+      boolean refusedAsAWhole = group.size() > 1 && isRefusal(e);
+      for (int i = 0; i < group.size(); i++) {
+        outcomes.add(refusedAsAWhole ? WriteLane.ALONE : e);
+      }
+    }
+    return outcomes;
   }
 
   /**
@@ -203,7 +354,8 @@ final class HranaSession implements SqlSession {
       return known;
     }
     long before = System.currentTimeMillis();
-    StreamResult r = send(operation, HranaCodec.execute(Statement.of(HranaCodec.SERVER_CLOCK), true), false, deadline);
+    StreamResult r = sendInFlight(operation, HranaCodec.execute(Statement.of(HranaCodec.SERVER_CLOCK), true), false,
+        deadline, MAX_RESPONSE_BYTES);
     List<Object[]> rows = r.ok() && r.stmtResult != null ? r.stmtResult.rows() : List.of();
     long after = System.currentTimeMillis();
     long offset = 0;
@@ -217,191 +369,22 @@ final class HranaSession implements SqlSession {
     return offset;
   }
 
-  @Override
-  public String toString() {
-    return description;
-  }
-
   // ---------------------------------------------------------------- transport
-
-  /**
-   * Posts one pipeline (a statement or a batch, then close) and returns the statement's or batch's result.
-   *
-   * @param write whether the request changes data: it then holds the write lane, and is retried only
-   *              when the server certainly did not run it (refused connection, 429/503, SQLITE_BUSY)
-   */
-  private StreamResult send(String operation, HranaCodec.Request request, boolean write, Deadline deadline) {
-    if (!write) {
-      return sendInFlight(operation, request, null, deadline);
-    }
-    acquire(writeLane, operation, deadline, "the writes before it");
-    LaneHold hold = new LaneHold(writeLane);
-    try {
-      return sendInFlight(operation, request, hold, deadline);
-    } finally {
-      hold.releaseUnlessHandedOff();
-    }
-  }
-
-  /** A single-statement write waiting for, or sent in, a group. */
-  private static final class PendingWrite {
-    final String operation;
-    final Statement statement;
-    final Deadline deadline;
-    /** A {@link StreamResult}, {@link #RETRY}, or completed exceptionally with a {@link HeartbeatStoreException}. */
-    volatile CompletableFuture<Object> outcome = new CompletableFuture<>();
-    volatile HranaError busy;
-
-    PendingWrite(String operation, Statement statement, Deadline deadline) {
-      this.operation = operation;
-      this.statement = statement;
-      this.deadline = deadline;
-    }
-  }
-
-  /** The outcome of a write that met SQLITE_BUSY: nothing was applied, it may be sent again. */
-  private static final Object RETRY = new Object();
-
-  private StreamResult write(PendingWrite mine) {
-    int attempt = 0;
-    pendingWrites.add(mine);
-    while (true) {
-      boolean haveLane = false;
-      if (!mine.outcome.isDone()) {
-        try {
-          acquire(writeLane, mine.operation, mine.deadline, "the writes before it");
-          haveLane = true;
-        } catch (StoreTimeoutException e) {
-          if (pendingWrites.remove(mine) || !mine.outcome.isDone()) {
-            throw e; // never sent
-          }
-        }
-      }
-      if (haveLane) {
-        LaneHold hold = new LaneHold(writeLane);
-        try {
-          if (!mine.outcome.isDone()) {
-            lead(hold);
-          }
-        } finally {
-          hold.releaseUnlessHandedOff();
-        }
-        if (!mine.outcome.isDone()) {
-          continue; // more writes were waiting than one group holds, and ours was not among them
-        }
-      }
-      Object outcome;
-      try {
-        outcome = mine.outcome.join();
-      } catch (java.util.concurrent.CompletionException e) {
-        if (e.getCause() instanceof HeartbeatStoreException) {
-          throw (HeartbeatStoreException) e.getCause();
-        }
-        throw new StoreUnavailableException(mine.operation + " failed: " + e.getCause(), e.getCause());
-      }
-      if (outcome != RETRY) {
-        return (StreamResult) outcome;
-      }
-      attempt++;
-      long sleep = backoffNanos(attempt);
-      HeartbeatStoreException busy = translate(mine.operation, mine.busy);
-      if (mine.deadline.remainingNanos() <= sleep) {
-        throw busy;
-      }
-      sleep(mine.operation, sleep, busy);
-      mine.outcome = new CompletableFuture<>();
-      pendingWrites.add(mine);
-    }
-  }
-
-  /** Holding the lane: sends every waiting write in one pipeline and completes each one's outcome. */
-  private void lead(LaneHold hold) {
-    List<PendingWrite> group = new ArrayList<>();
-    PendingWrite p;
-    while (group.size() < MAX_GROUP && (p = pendingWrites.poll()) != null) {
-      if (p.deadline.expired()) {
-        p.outcome.completeExceptionally(p.deadline.timeout(p.operation, "waiting for the writes before it"));
-      } else {
-        group.add(p);
-      }
-    }
-    if (group.isEmpty()) {
-      return;
-    }
-    Deadline deadline = group.get(0).deadline;
-    List<Statement> statements = new ArrayList<>(group.size());
-    for (PendingWrite w : group) {
-      statements.add(w.statement);
-      if (w.deadline.remainingNanos() < deadline.remainingNanos()) {
-        deadline = w.deadline;
-      }
-    }
-    String operation = group.size() == 1 ? group.get(0).operation
-        : group.get(0).operation + " (sent with " + (group.size() - 1) + " other writes)";
-    try {
-      List<StreamResult> results = exchange(operation, HranaCodec.executeEach(statements), hold, deadline, false);
-      for (int i = 0; i < group.size(); i++) {
-        StreamResult r = results.get(i);
-        HranaError busy = busyError(r);
-        if (busy != null) {
-          group.get(i).busy = busy;
-          group.get(i).outcome.complete(RETRY);
-        } else {
-          group.get(i).outcome.complete(r);
-        }
-      }
-    } catch (RuntimeException e) {
-      for (PendingWrite w : group) {
-        w.outcome.completeExceptionally(e);
-      }
-    }
-  }
-
-  /**
-   * The write lane, held by one write. When the caller gives up on its exchange (deadline), the
-   * exchange keeps the lane until it really ends: sqld still runs it, and the next write sent at once
-   * would queue behind it on the server, which is what the lane exists to avoid.
-   */
-  private static final class LaneHold {
-    private final Semaphore lane;
-    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile boolean handedOff;
-
-    LaneHold(Semaphore lane) {
-      this.lane = lane;
-    }
-
-    void handOff(CompletableFuture<?> exchange) {
-      handedOff = true;
-      exchange.whenComplete((response, error) -> release());
-    }
-
-    void releaseUnlessHandedOff() {
-      if (!handedOff) {
-        release();
-      }
-    }
-
-    private void release() {
-      if (released.compareAndSet(false, true)) {
-        lane.release();
-      }
-    }
-  }
 
   private void acquire(Semaphore semaphore, String operation, Deadline deadline, String what) {
     try {
-      if (!semaphore.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
+      if (!semaphore.tryAcquire(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS)) {
         throw deadline.timeout(operation, "waiting for " + what);
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreUnavailableException(operation + " was interrupted");
+      throw interrupted(operation);
     }
   }
 
-  private StreamResult sendInFlight(String operation, HranaCodec.Request request, LaneHold write, Deadline deadline) {
-    List<StreamResult> results = exchange(operation, request, write, deadline, true);
+  /** Posts one pipeline (a statement or a batch, then close) and returns the statement's or batch's result. */
+  private StreamResult sendInFlight(String operation, HranaCodec.Request request, boolean write, Deadline deadline,
+      long cap) {
+    List<StreamResult> results = exchange(operation, request, write, deadline, true, cap);
     for (int i = 0; i < request.mainResult(); i++) {
       if (!results.get(i).ok()) {
         // a store_sql failed: the statements after it could not refer to their text
@@ -414,16 +397,31 @@ final class HranaSession implements SqlSession {
   /**
    * One request, retried inside the deadline while it certainly was not applied; returns every result.
    *
+   * @param write     whether the request changes data: it is then retried only when the server certainly did not
+   *                  run it (refused connection, 429/503, SQLITE_BUSY)
    * @param retryBusy whether a main result that failed with SQLITE_BUSY retries the whole request
    *                  (a single statement or batch: nothing of it was applied)
    */
-  private List<StreamResult> exchange(String operation, HranaCodec.Request request, LaneHold write,
-      Deadline deadline, boolean retryBusy) {
+  private List<StreamResult> exchange(String operation, HranaCodec.Request request, boolean write,
+      Deadline deadline, boolean retryBusy, long cap) {
     acquire(inFlight, operation, deadline, "one of the " + describe() + " request slots");
     try {
       int attempt = 0;
+      HeartbeatStoreException lastFailure = null;
       while (true) {
-        Attempt a = attempt(operation, request, write, deadline);
+        if (deadline.expired()) { // never send a request whose caller has given up
+          throw lastFailure != null ? lastFailure : deadline.timeout(operation, "it was not sent");
+        }
+        Attempt a;
+        try {
+          a = attempt(operation, request, write, deadline, cap);
+        } catch (StoreTimeoutException e) {
+          if (lastFailure == null) {
+            throw e;
+          }
+          // cut at the deadline while retrying: say what the attempts before it met (a server down, a 503)
+          throw new StoreTimeoutException(e.getMessage() + "; before that: " + lastFailure.getMessage(), e);
+        }
         if (a.results != null) {
           HranaError busy = retryBusy ? busyError(a.results.get(request.mainResult())) : null;
           if (busy == null) {
@@ -436,6 +434,7 @@ final class HranaSession implements SqlSession {
         if (a.v2Fallback) {
           continue;
         }
+        lastFailure = a.failure;
         attempt++;
         long sleep = backoffNanos(attempt);
         if (deadline.remainingNanos() <= sleep) {
@@ -443,7 +442,7 @@ final class HranaSession implements SqlSession {
         }
         log.debug("{} (attempt {}), retrying in {} ms", a.failure.getMessage(), attempt,
             TimeUnit.NANOSECONDS.toMillis(sleep));
-        sleep(operation, sleep, a.failure);
+        sleep(operation, sleep);
       }
     } finally {
       inFlight.release();
@@ -455,12 +454,11 @@ final class HranaSession implements SqlSession {
     return ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
   }
 
-  private static void sleep(String operation, long nanos, HeartbeatStoreException cause) {
+  private void sleep(String operation, long nanos) {
     try {
       TimeUnit.NANOSECONDS.sleep(nanos);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreUnavailableException(operation + " was interrupted", cause);
+      throw interrupted(operation);
     }
   }
 
@@ -471,54 +469,57 @@ final class HranaSession implements SqlSession {
     boolean v2Fallback;
   }
 
-  private Attempt attempt(String operation, HranaCodec.Request body, LaneHold write, Deadline deadline) {
+  /**
+   * One HTTP exchange on the caller's thread, cut at the deadline: the request timeout covers connecting and the
+   * wait for the headers, {@link ResponseBody} the body. A write whose exchange is cut may still be applied by the
+   * server (sqld runs a request it has read to the end): its caller gets {@code StoreTimeoutException}, an unknown
+   * outcome.
+   */
+  private Attempt attempt(String operation, HranaCodec.Request body, boolean write, Deadline deadline, long cap) {
     Attempt a = new Attempt();
     URI uri = useV2 ? v2 : v3;
-    // A read that passes its deadline is cut (it changed nothing); a write's exchange may outlive the caller
-    // by ABANDON_GRACE, so that it keeps the write lane until sqld has answered it.
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-        .timeout(write == null ? positive(deadline.remaining()) : deadline.remaining().plus(ABANDON_GRACE))
+        .timeout(positive(deadline.remaining()))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body.body()));
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    Answer response;
+    int status;
+    byte[] responseBody;
     try {
-      response = write == null
-          ? sendOnThisThread(request.build(), deadline)
-          : sendAndWait(operation, request.build(), write, deadline);
+      HttpResponse<byte[]> response = client.send(request.build(), ResponseBody.handler(deadline, cap));
+      status = response.statusCode();
+      responseBody = response.body();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreUnavailableException(operation + " was interrupted");
-    } catch (CancellationException e) {
-      throw new StoreUnavailableException(operation + " was cancelled");
+      throw interrupted(operation); // the JDK has cancelled the exchange
     } catch (IOException e) {
-      Throwable cause = e;
-      if (cause instanceof HttpConnectTimeoutException) {
-        throw deadline.timeout(operation, "could not connect to " + describe());
+      ResponseBody.TooLargeException tooLarge = causeOfType(e, ResponseBody.TooLargeException.class);
+      if (tooLarge != null) {
+        throw new StoreUnavailableException(operation + ": " + describe() + " sent a response larger than the cap of "
+            + (tooLarge.cap >> 20) + " MiB for this call; it was dropped unread (" + tooLarge.getMessage() + ")");
       }
-      if (cause instanceof HttpTimeoutException) {
-        throw deadline.timeout(operation, describe() + " did not answer");
+      if (e instanceof HttpTimeoutException) {
+        throw deadline.timeout(operation, describe() + " did not answer in time"
+            + (write ? "; the write may still have been applied" : ""));
       }
-      String what = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + scrub(cause.getMessage()));
-      if (cause instanceof ConnectException) {
+      String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + scrub(e.getMessage()));
+      if (e instanceof ConnectException) {
         // Nothing reached the server: safe to retry reads and writes.
         a.failure = new StoreUnavailableException(operation + ": cannot connect to " + describe() + " (" + what + ")");
         return a;
       }
-      HeartbeatStoreException failure =
-          new StoreUnavailableException(operation + ": the connection to " + describe() + " failed (" + what + ")");
-      if (write == null && isConnectionReset(cause)) {
+      HeartbeatStoreException failure = new StoreUnavailableException(operation + ": the connection to " + describe()
+          + " failed (" + what + ")" + (write ? "; the write may have been applied" : ""));
+      if (!write && isConnectionReset(e)) {
         a.failure = failure;
         return a;
       }
       throw failure;
     }
-    int status = response.statusCode();
     if (status == 200) {
       try {
-        a.results = HranaCodec.parsePipeline(response.body(), body.results());
+        a.results = HranaCodec.parsePipeline(responseBody, body.results());
       } catch (MalformedResponseException e) {
         throw malformed(operation, e.getMessage());
       }
@@ -530,167 +531,45 @@ final class HranaSession implements SqlSession {
       a.v2Fallback = true;
       return a;
     }
-    String detail = httpDetail(response);
+    String detail = httpDetail(responseBody);
     if (status == 401 || status == 403) {
       throw new StoreUnavailableException(operation + ": " + describe() + " refused authentication (HTTP " + status
           + "); check " + "TURSO_AUTH_TOKEN or the URL's authToken" + detail);
     }
+    if (status == 400) {
+      // sqld answers 400 to a request it cannot read (it reads the whole body before running any of it): sending
+      // the same request again cannot succeed, so it is neither retried nor reported as retryable.
+      throw new HeartbeatStoreException(operation + ": " + describe() + " refused the request as malformed (HTTP 400"
+          + detail + "); it was not applied, and sending it again cannot succeed");
+    }
     HeartbeatStoreException failure =
         new StoreUnavailableException(operation + ": " + describe() + " answered HTTP " + status + detail);
     // 429 and 503 are answered before the statement runs; a 502 from a proxy might not be.
-    if (status == 429 || status == 503 || (status == 502 && write == null)) {
+    if (status == 429 || status == 503 || (status == 502 && !write)) {
       a.failure = failure;
       return a;
     }
     throw failure;
   }
 
-  /** A response's status and complete body. */
-  private record Answer(int statusCode, byte[] body) {}
+  /** Whether a failure is the server refusing the request as such (HTTP 400), not a fault of the server or the network. */
+  private static boolean isRefusal(HeartbeatStoreException e) {
+    return e.getClass() == HeartbeatStoreException.class;
+  }
+
+  private static <T extends Throwable> T causeOfType(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
 
   private static Duration positive(Duration d) {
     return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
   }
 
-  /**
-   * A read, sent from the caller's thread with {@link HttpClient#send}: on a 2-core machine
-   * {@code sendAsync} costs a thread hand-off more (about 0.2 ms a call: the JDK completes the public
-   * future on the common pool, which is a new thread per task when that pool has one worker), and a read
-   * has no reason to outlive its caller. The request timeout covers the wait for the headers; {@link
-   * DeadlineBody} bounds the body.
-   */
-  private Answer sendOnThisThread(HttpRequest request, Deadline deadline) throws IOException, InterruptedException {
-    HttpResponse<byte[]> response = client.send(request, info -> new DeadlineBody(deadline));
-    return new Answer(response.statusCode(), response.body());
-  }
-
-  /**
-   * A write, sent with {@link HttpClient#send} on the store's writer thread: the caller stops waiting at
-   * its deadline, while the exchange goes on (up to {@link #ABANDON_GRACE} more) holding the write lane.
-   * One thread suffices, as the lane lets one write exchange run at a time. Measured on 2 vCPUs, this
-   * costs less than {@code sendAsync}, whose public future the JDK completes on a thread of its own.
-   */
-  private Answer sendAndWait(String operation, HttpRequest request, LaneHold write, Deadline deadline)
-      throws IOException, InterruptedException {
-    CompletableFuture<Answer> answer = new CompletableFuture<>();
-    Deadline exchangeDeadline = Deadline.after(deadline.remaining().plus(ABANDON_GRACE));
-    CompletableFuture<Void> exchange;
-    try {
-      exchange = CompletableFuture.runAsync(() -> {
-        try {
-          HttpResponse<byte[]> response = client.send(request, info -> new DeadlineBody(exchangeDeadline));
-          answer.complete(new Answer(response.statusCode(), response.body()));
-        } catch (Throwable e) {
-          answer.completeExceptionally(e);
-        }
-      }, writer);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      throw new IOException("the store is closed", e);
-    }
-    try {
-      return answer.get(Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      write.handOff(exchange);
-      throw deadline.timeout(operation, describe() + " did not answer");
-    } catch (InterruptedException e) {
-      write.handOff(exchange);
-      throw e;
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (cause instanceof IOException) {
-        throw (IOException) cause;
-      }
-      if (cause instanceof InterruptedException) {
-        throw new IOException("the store is closing", cause);
-      }
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      throw new IOException(cause);
-    }
-  }
-
-  /** Runs the body deadlines of every store: one daemon thread; a cancelled check leaves its queue at once. */
-  private static final java.util.concurrent.ScheduledThreadPoolExecutor DEADLINES = deadlineScheduler();
-
-  private static java.util.concurrent.ScheduledThreadPoolExecutor deadlineScheduler() {
-    java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "heartbeat-store-libsql-deadlines");
-      t.setDaemon(true);
-      return t;
-    });
-    scheduler.setRemoveOnCancelPolicy(true);
-    return scheduler;
-  }
-
-  /**
-   * {@code ofByteArray} with a deadline: {@link HttpRequest#timeout} only covers the wait for the
-   * headers, so a body that stops arriving fails here at the deadline instead of holding the caller.
-   * The check is scheduled once headers are in and cancelled (taken off the scheduler's queue) when the
-   * body is complete, so an answered call leaves nothing behind: before, every call left a no-op that woke
-   * a scheduler thread at its deadline, one wake-up a request, seconds later, on the same CPUs.
-   */
-  private static final class DeadlineBody implements HttpResponse.BodySubscriber<byte[]> {
-    private final HttpResponse.BodySubscriber<byte[]> bytes = HttpResponse.BodySubscribers.ofByteArray();
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private volatile java.util.concurrent.Flow.Subscription subscription;
-    private final java.util.concurrent.ScheduledFuture<?> check;
-
-    DeadlineBody(Deadline deadline) {
-      java.lang.ref.WeakReference<DeadlineBody> self = new java.lang.ref.WeakReference<>(this);
-      check = DEADLINES.schedule(() -> {
-        DeadlineBody body = self.get();
-        if (body != null) {
-          body.expire();
-        }
-      }, Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
-      bytes.getBody().whenComplete((b, e) -> {
-        check.cancel(false);
-        if (e != null) {
-          result.completeExceptionally(e);
-        } else {
-          result.complete(b);
-        }
-      });
-    }
-
-    private void expire() {
-      if (result.completeExceptionally(new HttpTimeoutException("the response body did not arrive in time"))) {
-        java.util.concurrent.Flow.Subscription s = subscription;
-        if (s != null) {
-          s.cancel();
-        }
-      }
-    }
-
-    @Override
-    public CompletionStage<byte[]> getBody() {
-      return result;
-    }
-
-    @Override
-    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
-      this.subscription = subscription;
-      bytes.onSubscribe(subscription);
-    }
-
-    @Override
-    public void onNext(List<java.nio.ByteBuffer> item) {
-      bytes.onNext(item);
-    }
-
-    @Override
-    public void onError(Throwable throwable) {
-      bytes.onError(throwable);
-    }
-
-    @Override
-    public void onComplete() {
-      bytes.onComplete();
-    }
-  }
-
-  /** The error of a result that failed only because the database was locked, else null. */
   private static HranaError busyError(StreamResult r) {
     if (r.error != null) {
       return isBusy(r.error) ? r.error : null;
@@ -718,8 +597,7 @@ final class HranaSession implements SqlSession {
         || m.contains("connection closed locally") || m.contains("Connection closed"));
   }
 
-  private String httpDetail(Answer response) {
-    byte[] body = response.body();
+  private String httpDetail(byte[] body) {
     if (body == null || body.length == 0) {
       return "";
     }

@@ -36,12 +36,15 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void storeAll(List<Heartbeat> heartbeats) {
-    List<Statement> inserts = session.bulkRowsAsJson() ? jsonInserts(heartbeats) : singleRowInserts(heartbeats);
-    if (journal) {
-      inserts.add(Statement.of(SqliteSql.JOURNAL_ENTRIES_FROM_JSON, "heartbeat", Rows.idsAsJson(heartbeats)));
-    }
     try {
-      session.executeAtomically("heartbeats.storeAll", inserts);
+      // built inside the call, so that building them counts against its deadline
+      session.executeAtomically("heartbeats.storeAll", () -> {
+        List<Statement> inserts = session.bulkRowsAsJson() ? jsonInserts(heartbeats) : singleRowInserts(heartbeats);
+        if (journal) {
+          inserts.add(Statement.of(SqliteSql.JOURNAL_ENTRIES_FROM_JSON, "heartbeat", Rows.idsAsJson(heartbeats)));
+        }
+        return inserts;
+      });
     } catch (DuplicateRecordException e) {
       throw new DuplicateRecordException("heartbeats.storeAll: an id of the " + heartbeats.size()
           + " heartbeats already exists (or repeats in the batch); none was stored", e);

@@ -78,7 +78,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     Statement s = after == null
         ? Statement.of(HEARTBEATS_FIRST, (long) limit)
         : Statement.of(HEARTBEATS_AFTER, Rows.micros(after.timestamp()), Rows.uuid(after.id()), (long) limit);
-    return map(session.query("heartbeats.scan", s), Rows::heartbeat);
+    return map(session.scan("heartbeats.scan", s), Rows::heartbeat);
   }
 
   @Override
@@ -86,7 +86,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     Statement s = afterId == null
         ? Statement.of(MONITORS_FIRST, (long) limit)
         : Statement.of(MONITORS_AFTER, Rows.uuid(afterId), (long) limit);
-    return map(session.query("heartbeat_monitors.scan", s), Rows::monitor);
+    return map(session.scan("heartbeat_monitors.scan", s), Rows::monitor);
   }
 
   @Override

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heartbeatstore.libsql.internal.HranaCodec.MalformedResponseException;
 import dev.heartbeatstore.libsql.internal.HranaCodec.StreamResult;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -80,5 +86,50 @@ class HranaCodecTest {
     assertThat(body).isEqualTo("{\"baton\":null,\"requests\":[{\"type\":\"execute\",\"stmt\":{\"sql\":\"SELECT ?, ?, ?\","
         + "\"args\":[{\"type\":\"integer\",\"value\":\"42\"},{\"type\":\"text\",\"value\":\"t\\\"x\"},{\"type\":\"null\"}],"
         + "\"want_rows\":true}},{\"type\":\"close\"}]}");
+  }
+
+  @Test
+  @DisplayName("never writes invalid JSON: a lone surrogate goes out as U+FFFD, a surrogate pair unchanged")
+  void loneSurrogates() throws Exception {
+    String emoji = "\uD83D\uDE00";
+    List<String> sent = textValues(HranaCodec.executeEach(List.of(
+        Statement.of("INSERT INTO t VALUES (?, ?, ?, ?)", "a\uD800b", "end\uD800", "\uDC00start", emoji + "\uDE00"),
+        Statement.of("INSERT INTO t VALUES (?)", "fine " + emoji))).body());
+    assertThat(sent).containsExactly("a\uFFFDb", "end\uFFFD", "\uFFFDstart", emoji + "\uFFFD", "fine " + emoji);
+
+    List<String> batch = textValues(HranaCodec.atomicBatch(List.of(Statement.of("SELECT ?", "[\"x\uDBFF\"]")), 0).body());
+    assertThat(batch).first().isEqualTo("[\"x\uFFFD\"]"); // then the deadline guard's integer
+  }
+
+  @Test
+  @DisplayName("leaves a string without lone surrogates as it is (the same instance)")
+  void wellFormedIsFreeForValidText() {
+    String valid = "owner \uD83D\uDE00 \u00e9";
+    assertThat(HranaCodec.wellFormed(valid)).isSameAs(valid);
+  }
+
+  /**
+   * The {@code value} of every text argument, after checking the body as sqld's strict reader would: valid UTF-8,
+   * and no string holding half a surrogate pair (an escape {@code \\uD800} alone is what sqld refused).
+   */
+  private static List<String> textValues(byte[] body) throws Exception {
+    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+    List<String> values = new ArrayList<>();
+    try (JsonParser p = new JsonFactory().createParser(body)) {
+      String field = null;
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t == JsonToken.FIELD_NAME) {
+          field = p.currentName();
+        } else if (t == JsonToken.VALUE_STRING) {
+          String text = p.getText();
+          assertThat(HranaCodec.wellFormed(text)).as("a string in the body is well-formed UTF-16").isSameAs(text);
+          if ("value".equals(field)) {
+            values.add(text);
+          }
+        }
+      }
+    }
+    return values;
   }
 }
