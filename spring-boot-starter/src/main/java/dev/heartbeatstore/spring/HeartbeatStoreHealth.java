@@ -9,26 +9,37 @@ import dev.heartbeatstore.spi.Secrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the {@code heartbeatStore} health indicator reports, whichever Boot's health API shows it.
  *
  * <p>The status is the store's own: UP when a read through the application's {@link HeartbeatStore}
- * succeeds (for hedging: the primary, where reads go). The details name the backend and the schema
- * version; for hedging, each side with its status, schema version and journal (entries recorded in that
- * side's database that the other side has not received yet). A secondary that is down shows in the
- * details only: the application keeps serving, so it is not DOWN.
+ * succeeds (for hedging: through the primary, where reads go), DOWN with the error otherwise. It is read
+ * in the caller's thread, bounded by the store's deadline, at most once per {@link #CACHE_FOR}: a storm of
+ * probes reaches the store once per period.
  *
- * <p>A report is kept for {@link #CACHE_FOR}, and computed by one caller at a time, so that a storm of
- * probes reaches the database at most once per period. The schema and journal are read through
- * connections of their own (one per side and kind, opened on the first probe, with {@code migrate=false}:
- * a probe never changes a schema), reopened after a failure, closed with the indicator.
+ * <p>The details name the backend and its schema version; for hedging, each side with its status, schema
+ * version and journal (entries recorded in that side's database that the other side has not received yet).
+ * A secondary that is down shows in the details only: the application keeps serving, so it is not DOWN.
+ * These details come from a background check per database, through connections of its own (a pool of one,
+ * opened with the store's settings as the hedging relay opens its own, reopened after a failure), started
+ * when a probe finds the last check older than {@link #CACHE_FOR}. A probe never waits for it: a database
+ * that is down (opening one can take ten seconds or more to fail) never slows the health endpoint.
  */
 final class HeartbeatStoreHealth implements AutoCloseable {
 
   static final Duration CACHE_FOR = Duration.ofSeconds(5);
+
+  /** The deadline of each background read; a hung database is reported after this long. */
+  private static final Duration SIDE_READ_TIMEOUT = Duration.ofSeconds(2);
 
   /** A key no application stores: the probe reads nothing and only proves the round trip. */
   private static final String PROBE_KEY = "__health__";
@@ -41,9 +52,14 @@ final class HeartbeatStoreHealth implements AutoCloseable {
   private final Duration cacheFor;
   private final Clock clock;
   private final Side[] sides;
+  private volatile boolean closed;
+
+  // Guarded by this.
+  private Map<String, Object> storeDetails;
+  private boolean storeUp;
+  private Instant storeCheckedAt;
   private Report cached;
-  private Instant cachedAt;
-  private boolean closed;
+  private Object[] cachedFrom;
 
   /**
    * @param config the settings {@code store} was opened with, or null when the application opened its own
@@ -55,51 +71,83 @@ final class HeartbeatStoreHealth implements AutoCloseable {
 
   HeartbeatStoreHealth(HeartbeatStore store, HeartbeatStoreConfig config, Duration cacheFor, Clock clock) {
     this.store = store;
-    this.config = config == null ? null : config.toBuilder().poolSize(1).migrate(false).build();
+    this.config = config;
     this.cacheFor = cacheFor;
     this.clock = clock;
-    if (this.config == null) {
+    if (config == null) {
       sides = new Side[0];
-    } else if (HeartbeatStoreConfig.HEDGING.equals(this.config.backend())) {
-      sides = new Side[] {new Side(this.config.hedgingPrimary(), true), new Side(this.config.hedgingSecondary(), true)};
     } else {
-      sides = new Side[] {new Side(this.config.backend(), false)};
+      HeartbeatStoreConfig own = config.toBuilder()
+          .poolSize(1)
+          .timeout(config.timeout().compareTo(SIDE_READ_TIMEOUT) < 0 ? config.timeout() : SIDE_READ_TIMEOUT)
+          .build();
+      sides = HeartbeatStoreConfig.HEDGING.equals(config.backend())
+          ? new Side[] {new Side(own, config.hedgingPrimary(), true), new Side(own, config.hedgingSecondary(), true)}
+          : new Side[] {new Side(own, config.backend(), false)};
+    }
+    Instant now = clock.instant();
+    for (Side side : sides) {
+      side.refreshIfDue(now);
     }
   }
 
-  /** The last report while it is fresh, else a new one. */
+  /** The store's status (read again once the last read is {@link #CACHE_FOR} old) and the latest details. */
   synchronized Report report() {
     Instant now = clock.instant();
-    if (cached == null || !now.isBefore(cachedAt.plus(cacheFor))) {
-      cached = probe();
-      cachedAt = now;
+    if (storeCheckedAt == null || !now.isBefore(storeCheckedAt.plus(cacheFor))) {
+      probeStore();
+      storeCheckedAt = now;
+    }
+    Object[] from = new Object[sides.length + 1];
+    from[0] = storeDetails;
+    for (int i = 0; i < sides.length; i++) {
+      sides[i].refreshIfDue(now);
+      from[i + 1] = sides[i].details;
+    }
+    if (cached == null || !sameObjects(from, cachedFrom)) {
+      cached = assemble(from);
+      cachedFrom = from;
     }
     return cached;
   }
 
-  private Report probe() {
+  private static boolean sameObjects(Object[] a, Object[] b) {
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] != b[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void probeStore() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("backend", store.backendName());
-    boolean up;
     try {
       store.heartbeats().last(PROBE_KEY, PROBE_KEY);
-      up = true;
+      storeUp = true;
     } catch (RuntimeException e) {
-      up = false;
+      storeUp = false;
       details.put("error", describe(e));
     }
+    storeDetails = Collections.unmodifiableMap(details);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Report assemble(Object[] from) {
+    Map<String, Object> details = new LinkedHashMap<>((Map<String, Object>) from[0]);
     if (sides.length == 1) {
-      details.putAll(sides[0].probe());
+      details.putAll((Map<String, Object>) from[1]);
     } else if (sides.length == 2) {
-      details.put("mode", config.hedgingMode().name().toLowerCase(java.util.Locale.ROOT));
-      details.put("primary", sides[0].probe());
-      details.put("secondary", sides[1].probe());
+      details.put("mode", config.hedgingMode().name().toLowerCase(Locale.ROOT));
+      details.put("primary", from[1]);
+      details.put("secondary", from[2]);
     }
-    return new Report(up, details);
+    return new Report(storeUp, Collections.unmodifiableMap(details));
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
     closed = true;
     for (Side side : sides) {
       side.close();
@@ -115,62 +163,130 @@ final class HeartbeatStoreHealth implements AutoCloseable {
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  /** One database: its schema version and, for a hedging side, its journal. */
+  /** One database, checked in the background: its schema version and, for a hedging side, its journal. */
   private final class Side {
+    private final HeartbeatStoreConfig config;
     private final String backend;
-    private final boolean journal;
-    private MigrationAccess migration;
-    private ReplicationAccess replication;
+    private final boolean hedgingSide;
+    private final ExecutorService worker;
+    /** The latest check's details; replaced whole, never changed. */
+    private volatile Map<String, Object> details;
+    // Guarded by this.
+    private Instant requestedAt;
+    private boolean running;
+    // Opened by the worker without a lock (an open may take long); set and closed under accessLock, so that
+    // one opened while the indicator closes is closed too.
+    private final Object accessLock = new Object();
+    private volatile MigrationAccess migration;
+    private volatile ReplicationAccess replication;
 
-    Side(String backend, boolean journal) {
+    Side(HeartbeatStoreConfig config, String backend, boolean hedgingSide) {
+      this.config = config;
       this.backend = backend;
-      this.journal = journal;
+      this.hedgingSide = hedgingSide;
+      this.worker = Executors.newSingleThreadExecutor(task -> {
+        Thread t = new Thread(task, "heartbeat-store-health-" + backend);
+        t.setDaemon(true);
+        return t;
+      });
+      Map<String, Object> first = new LinkedHashMap<>();
+      if (hedgingSide) {
+        first.put("backend", backend);
+        first.put("status", "UNKNOWN");
+      }
+      first.put("note", "not checked yet");
+      details = Collections.unmodifiableMap(first);
     }
 
-    /** Single backend: {@code schemaVersion}; hedging side: also {@code backend}, {@code status}, {@code journal}. */
-    Map<String, Object> probe() {
-      Map<String, Object> details = new LinkedHashMap<>();
-      if (journal) {
-        details.put("backend", backend);
+    synchronized void refreshIfDue(Instant now) {
+      if (closed || running || (requestedAt != null && now.isBefore(requestedAt.plus(cacheFor)))) {
+        return;
+      }
+      requestedAt = now;
+      running = true;
+      try {
+        worker.execute(this::refresh);
+      } catch (RejectedExecutionException e) {
+        running = false;  // closed meanwhile
+      }
+    }
+
+    private void refresh() {
+      Map<String, Object> next = new LinkedHashMap<>();
+      if (hedgingSide) {
+        next.put("backend", backend);
       }
       try {
-        if (closed) {
-          throw new IllegalStateException("the health indicator is closed");
-        }
+        MigrationAccess migration = this.migration;
         if (migration == null) {
           migration = StoreFactory.openMigrationAccess(config, backend);
-        }
-        details.put("schemaVersion", migration.schemaVersion());
-        if (journal) {
-          if (replication == null) {
-            replication = StoreFactory.openReplicationAccess(config, backend);
+          synchronized (accessLock) {
+            if (closed) {
+              closeQuietly(migration);
+              return;
+            }
+            this.migration = migration;
           }
+        }
+        ReplicationAccess replication = this.replication;
+        if (hedgingSide && replication == null) {
+          replication = StoreFactory.openReplicationAccess(config, backend);
+          synchronized (accessLock) {
+            if (closed) {
+              closeQuietly(replication);
+              return;
+            }
+            this.replication = replication;
+          }
+        }
+        String schemaVersion = migration.schemaVersion();
+        if (hedgingSide) {
           ReplicationAccess.Stats stats = replication.stats();
-          Map<String, Object> journalDetails = new LinkedHashMap<>();
-          journalDetails.put("depth", stats.depth());
-          journalDetails.put("lagSeconds", stats.lag().toMillis() / 1000.0);
-          journalDetails.put("deadLetters", stats.deadLetters());
-          details.put("status", "UP");
-          details.put("journal", journalDetails);
+          Map<String, Object> journal = new LinkedHashMap<>();
+          journal.put("depth", stats.depth());
+          journal.put("lagSeconds", stats.lag().toMillis() / 1000.0);
+          journal.put("deadLetters", stats.deadLetters());
+          next.put("status", "UP");
+          next.put("schemaVersion", schemaVersion == null ? "none" : schemaVersion);
+          next.put("journal", journal);
+        } else {
+          next.put("schemaVersion", schemaVersion == null ? "none" : schemaVersion);
         }
       } catch (RuntimeException e) {
-        close();
-        if (journal) {
-          details.put("status", "DOWN");
+        closeAccesses();
+        if (hedgingSide) {
+          next.put("status", "DOWN");
         }
-        details.put(journal ? "error" : "schemaError", describe(e));
+        next.put(hedgingSide ? "error" : "schemaError", describe(e));
+      } finally {
+        synchronized (this) {
+          running = false;
+        }
       }
-      return details;
+      details = Collections.unmodifiableMap(next);
     }
 
     void close() {
-      if (migration != null) {
-        closeQuietly(migration);
-        migration = null;
+      worker.shutdownNow();
+      try {
+        // An open in progress ends with its own deadline; what it opened after this is closed by refresh().
+        worker.awaitTermination(SIDE_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-      if (replication != null) {
-        closeQuietly(replication);
-        replication = null;
+      closeAccesses();
+    }
+
+    private void closeAccesses() {
+      synchronized (accessLock) {
+        if (migration != null) {
+          closeQuietly(migration);
+          migration = null;
+        }
+        if (replication != null) {
+          closeQuietly(replication);
+          replication = null;
+        }
       }
     }
 
@@ -178,7 +294,7 @@ final class HeartbeatStoreHealth implements AutoCloseable {
       try {
         access.close();
       } catch (Exception ignored) {
-        // Reopened on the next probe; nothing to report.
+        // Reopened on the next check; nothing to report.
       }
     }
   }

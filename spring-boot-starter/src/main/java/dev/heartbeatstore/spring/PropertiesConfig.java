@@ -98,7 +98,8 @@ final class PropertiesConfig {
     try {
       setter.accept(value);
     } catch (ConfigurationException e) {
-      throw new ConfigurationException(e.getMessage().replace(variable, PROPERTY_OF_VARIABLE.get(variable)), e);
+      // Not chained: the cause would only repeat the message under the variable's name.
+      throw new ConfigurationException(e.getMessage().replace(variable, PROPERTY_OF_VARIABLE.get(variable)));
     }
   }
 }
