@@ -62,22 +62,23 @@ class StarterApplicationTest {
   @DisplayName("configured for PostgreSQL by properties over environment variables")
   class Postgres {
 
-    /** The application's own OpenTelemetry, with a reader the test can look into. */
+    /**
+     * The README's recipe: Boot's own OpenTelemetry support builds the {@code OpenTelemetry} bean and puts the
+     * application's {@link SdkMeterProvider} in it (a reader the test can look into, instead of an exporter).
+     */
     @Configuration(proxyBeanMethods = false)
-    static class Telemetry {
+    static class MeterProviderOnly {
       static final InMemoryMetricReader READER = InMemoryMetricReader.create();
 
       @Bean
-      OpenTelemetry openTelemetry() {
-        return OpenTelemetrySdk.builder()
-            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(READER).build())
-            .build();
+      SdkMeterProvider sdkMeterProvider() {
+        return SdkMeterProvider.builder().registerMetricReader(READER).build();
       }
     }
 
     @Test
     @DisplayName("stores and reads through the beans, shows heartbeatStore in /actuator/health, records metrics"
-        + " on the application's OpenTelemetry, and closes the store on shutdown")
+        + " through Boot's OpenTelemetry bean with the application's meter provider, and closes the store on shutdown")
     void worksEndToEnd() {
       String url = TestPostgres.isolatedSchema("boot_pg");
       HeartbeatStore store;
@@ -87,7 +88,7 @@ class StarterApplicationTest {
               HeartbeatStoreConfig.TIMEOUT, "2s",
               HeartbeatStoreConfig.POOL_SIZE, "3"))
           .property("heartbeat.store.timeout=3s")
-          .with(Telemetry.class)
+          .with(MeterProviderOnly.class)
           .web()
           .run()) {
 
@@ -104,14 +105,8 @@ class StarterApplicationTest {
         heartbeats.store(beat);
         assertThat(store.heartbeats().last(beat.userId(), beat.owner())).contains(beat);
 
-        Collection<MetricData> metrics = Telemetry.READER.collectAllMetrics();
-        assertThat(metrics).filteredOn(m -> m.getName().equals("db.client.operation.duration"))
-            .singleElement()
-            .satisfies(m -> assertThat(m.getHistogramData().getPoints())
-                .anySatisfy(p -> {
-                  assertThat(p.getAttributes().get(AttributeKey.stringKey("db.system.name"))).isEqualTo("postgresql");
-                  assertThat(p.getAttributes().get(AttributeKey.stringKey("db.operation.name"))).isEqualTo("last");
-                }));
+        assertThat(context.getBean(OpenTelemetry.class)).as("Boot's own").isInstanceOf(OpenTelemetrySdk.class);
+        assertRecorded(MeterProviderOnly.READER, "postgresql");
 
         Map<String, Object> health = awaitHealth(context, h -> at(h, "details.schemaVersion") != null);
         assertThat(health).containsEntry("status", "UP");
@@ -129,16 +124,43 @@ class StarterApplicationTest {
     }
   }
 
+  /** A {@code last} was recorded on {@code db.client.operation.duration} with this {@code db.system.name}. */
+  private static void assertRecorded(InMemoryMetricReader reader, String dbSystemName) {
+    Collection<MetricData> metrics = reader.collectAllMetrics();
+    assertThat(metrics).filteredOn(m -> m.getName().equals("db.client.operation.duration"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getHistogramData().getPoints())
+            .anySatisfy(p -> {
+              assertThat(p.getAttributes().get(AttributeKey.stringKey("db.system.name"))).isEqualTo(dbSystemName);
+              assertThat(p.getAttributes().get(AttributeKey.stringKey("db.operation.name"))).isEqualTo("last");
+            }));
+  }
+
   @Nested
   @DisplayName("configured for libSQL (sqld) by properties only")
   class Libsql {
 
+    /** The application's own OpenTelemetry bean: Boot's backs off, the starter takes this one. */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnOpenTelemetry {
+      static final InMemoryMetricReader READER = InMemoryMetricReader.create();
+
+      @Bean
+      OpenTelemetry openTelemetry() {
+        return OpenTelemetrySdk.builder()
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(READER).build())
+            .build();
+      }
+    }
+
     @Test
-    @DisplayName("stores and reads, and /actuator/health shows the libSQL schema")
+    @DisplayName("stores and reads, records metrics on the application's own OpenTelemetry bean, and"
+        + " /actuator/health shows the libSQL schema")
     void worksEndToEnd() {
       try (ConfigurableApplicationContext context = launch()
           .property("heartbeat.store.backend=libsql")
           .property("heartbeat.store.turso.database-url=" + TestSqld.url())
+          .with(OwnOpenTelemetry.class)
           .web()
           .run()) {
         HeartbeatStore store = context.getBean(HeartbeatStore.class);
@@ -146,6 +168,7 @@ class StarterApplicationTest {
         Heartbeat beat = heartbeat();
         context.getBean(HeartbeatRepository.class).store(beat);
         assertThat(store.heartbeats().last(beat.userId(), beat.owner())).contains(beat);
+        assertRecorded(OwnOpenTelemetry.READER, "sqlite");
 
         Map<String, Object> health = awaitHealth(context, h -> at(h, "details.schemaVersion") != null);
         assertThat(health).containsEntry("status", "UP");
