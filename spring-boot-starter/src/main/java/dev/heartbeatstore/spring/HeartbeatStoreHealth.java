@@ -38,6 +38,12 @@ final class HeartbeatStoreHealth implements AutoCloseable {
 
   static final Duration CACHE_FOR = Duration.ofSeconds(5);
 
+  /**
+   * How long a schema version read is reused. It changes only when a deployment migrates, and reading it
+   * costs PostgreSQL a Flyway {@code info} (and its log line), so it is not read on every check.
+   */
+  static final Duration SCHEMA_EVERY = Duration.ofMinutes(10);
+
   /** The deadline of each background read; a hung database is reported after this long. */
   private static final Duration SIDE_READ_TIMEOUT = Duration.ofSeconds(2);
 
@@ -179,6 +185,9 @@ final class HeartbeatStoreHealth implements AutoCloseable {
     private final Object accessLock = new Object();
     private volatile MigrationAccess migration;
     private volatile ReplicationAccess replication;
+    // Used by the worker only.
+    private String schemaVersion;
+    private Instant schemaReadAt;
 
     Side(HeartbeatStoreConfig config, String backend, boolean hedgingSide) {
       this.config = config;
@@ -239,7 +248,12 @@ final class HeartbeatStoreHealth implements AutoCloseable {
             this.replication = replication;
           }
         }
-        String schemaVersion = migration.schemaVersion();
+        Instant now = clock.instant();
+        if (schemaReadAt == null || !now.isBefore(schemaReadAt.plus(SCHEMA_EVERY))) {
+          String version = migration.schemaVersion();
+          schemaVersion = version == null ? "none" : version;
+          schemaReadAt = now;
+        }
         if (hedgingSide) {
           ReplicationAccess.Stats stats = replication.stats();
           Map<String, Object> journal = new LinkedHashMap<>();
@@ -247,13 +261,14 @@ final class HeartbeatStoreHealth implements AutoCloseable {
           journal.put("lagSeconds", stats.lag().toMillis() / 1000.0);
           journal.put("deadLetters", stats.deadLetters());
           next.put("status", "UP");
-          next.put("schemaVersion", schemaVersion == null ? "none" : schemaVersion);
+          next.put("schemaVersion", schemaVersion);
           next.put("journal", journal);
         } else {
-          next.put("schemaVersion", schemaVersion == null ? "none" : schemaVersion);
+          next.put("schemaVersion", schemaVersion);
         }
       } catch (RuntimeException e) {
         closeAccesses();
+        schemaReadAt = null;
         if (hedgingSide) {
           next.put("status", "DOWN");
         }
