@@ -10,7 +10,6 @@ import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.IndexParams;
-import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.libsql.internal.LibsqlStore;
 import dev.heartbeatstore.testsupport.TestSqld;
 import java.time.Clock;
@@ -91,7 +90,8 @@ class RemoteIsolationTest {
       }
       assertThat(failureOf(refused)).isExactlyInstanceOf(HeartbeatStoreException.class).hasMessageContaining("HTTP 400");
       assertThat(failureOf(duplicate)).isInstanceOf(DuplicateRecordException.class);
-      assertThat(failureOf(nullOwner)).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("NOT NULL");
+      // Refused by a constraint: not retryable, so not StoreUnavailableException.
+      assertThat(failureOf(nullOwner)).isExactlyInstanceOf(HeartbeatStoreException.class).hasMessageContaining("NOT NULL");
       assertThat(backend.heartbeats().index(user, "good", IndexParams.first(100))).hasSize(8);
       // The refused row went out in a request with others, then alone.
       assertThat(proxy.seen()).filteredOn(s -> s.body().contains(POISON))
@@ -174,7 +174,7 @@ class RemoteIsolationTest {
     }
     // Each kind of bad row failed as itself, every time; a lone surrogate is stored as U+FFFD, never sent as invalid JSON.
     assertThat(badOutcomes.keySet()).allMatch(k -> k.equals("0:HeartbeatStoreException")
-        || k.equals("1:DuplicateRecordException") || k.equals("2:StoreUnavailableException") || k.equals("3:stored"));
+        || k.equals("1:DuplicateRecordException") || k.equals("2:HeartbeatStoreException") || k.equals("3:stored"));
     assertThat(backend.heartbeats().last(user, "lone-\uFFFD-surrogate")).isPresent();
   }
 

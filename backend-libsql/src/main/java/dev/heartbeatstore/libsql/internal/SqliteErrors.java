@@ -35,6 +35,11 @@ final class SqliteErrors {
     if (c.startsWith("SQLITE_INTERRUPT")) {
       return new StoreTimeoutException(operation + ": the statement was stopped at its deadline (" + m + ")", cause);
     }
+    if (c.startsWith("SQLITE_CONSTRAINT")) {
+      // The database refused this row (NOT NULL, CHECK, a trigger's RAISE): the same call fails again,
+      // so it is not the retryable StoreUnavailableException.
+      return new HeartbeatStoreException(operation + ": the database refused the row: " + c + ": " + m, cause);
+    }
     return new StoreUnavailableException(operation + " failed: " + (c.isEmpty() ? "" : c + ": ") + m, cause);
   }
 
