@@ -9,19 +9,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.postgresql.jdbc.PgConnection;
@@ -74,20 +73,40 @@ final class Pool {
 
   private final HikariDataSource dataSource;
   private final long timeoutNanos;
-  private final ScheduledThreadPoolExecutor watchdog;
-  private final ThreadPoolExecutor cancels;
+  /** Leases whose connection is not back in the pool yet; the watchdog looks after them. */
   private final Set<Lease> active = ConcurrentHashMap.newKeySet();
+  private final Thread watchdog;
+  private final ThreadPoolExecutor cancels;
   private volatile boolean closed;
 
   Pool(HikariDataSource dataSource, Duration timeout) {
     this.dataSource = dataSource;
     this.timeoutNanos = timeout.toNanos();
     String name = dataSource.getPoolName();
-    this.watchdog = new ScheduledThreadPoolExecutor(1, daemon(name + "-deadline"));
-    watchdog.setRemoveOnCancelPolicy(true);
     // One cancel request per connection at most; with none free the connection is closed instead.
     this.cancels = new ThreadPoolExecutor(0, Math.max(2, dataSource.getMaximumPoolSize()), 30, TimeUnit.SECONDS,
         new SynchronousQueue<>(), daemon(name + "-cancel"));
+    this.watchdog = daemon(name + "-deadline").newThread(this::watch);
+    watchdog.start();
+  }
+
+  /**
+   * The watchdog's loop. Every call's deadline is its start plus the same timeout, so a lease taken while the
+   * watchdog sleeps always falls due after it wakes (it never sleeps longer than one timeout): taking a lease
+   * never has to wake it, and a call that ends in time costs the watchdog nothing.
+   */
+  private void watch() {
+    while (!closed) {
+      long now = System.nanoTime();
+      long next = now + timeoutNanos;
+      for (Lease lease : active) {
+        long due = lease.check(now);
+        if (due != Lease.NOTHING_DUE && due - next < 0) {
+          next = due;
+        }
+      }
+      LockSupport.parkNanos(this, Math.max(0, next - now));
+    }
   }
 
   /**
@@ -124,24 +143,10 @@ final class Pool {
       quietlyClose(connection);
       throw new SQLTimeoutException("the deadline passed while waiting for a pooled connection", "57014");
     }
-    PgConnection pg;
-    try {
-      pg = connection.unwrap(PgConnection.class);
-    } catch (SQLException | RuntimeException e) {
-      quietlyClose(connection);
-      throw e;
-    }
-    Lease lease = new Lease(connection, pg);
+    Lease lease = new Lease(connection, deadline);
     active.add(lease);
     if (closed) {
       lease.end(Ended.Kind.CLOSED);
-    } else {
-      try {
-        lease.watch = watchdog.schedule(lease::deadlinePassed,
-            left + TimeUnit.MILLISECONDS.toNanos(CANCEL_AFTER_MILLIS), TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        lease.end(Ended.Kind.CLOSED); // closing
-      }
     }
     return lease;
   }
@@ -155,7 +160,7 @@ final class Pool {
     for (Lease lease : active) {
       lease.end(Ended.Kind.CLOSED);
     }
-    watchdog.shutdownNow();
+    LockSupport.unpark(watchdog);
     cancels.shutdownNow();
   }
 
@@ -195,20 +200,21 @@ final class Pool {
     /** The caller gave the lease back while the cancel request was on its way: the request's end returns it. */
     private static final int RELEASED_DURING_CANCEL = 2;
     private static final int RETURNED = 3;
+    /** What {@link #check} returns when nothing more is the watchdog's to do. */
+    static final long NOTHING_DUE = Long.MIN_VALUE;
 
     private final Connection connection;
-    private final PgConnection pg;
+    private final long deadline;
     private final AtomicInteger state = new AtomicInteger(ACTIVE);
-    private volatile java.util.concurrent.Future<?> watch;
     /** Why the call was ended from outside, or null. */
     private volatile Ended.Kind ended;
     private volatile boolean cancelDone;
     private volatile boolean cancelFailed;
     private volatile boolean aborted;
 
-    private Lease(Connection connection, PgConnection pg) {
+    private Lease(Connection connection, long deadline) {
       this.connection = connection;
-      this.pg = pg;
+      this.deadline = deadline;
     }
 
     /** {@code connection.prepareStatement(sql)}; the deadline is the watchdog's to keep. */
@@ -224,11 +230,6 @@ final class Pool {
      */
     @Override
     public void close() throws Ended {
-      java.util.concurrent.Future<?> w = watch;
-      if (w != null) {
-        w.cancel(false);
-      }
-      active.remove(this);
       if (aborted) {
         // The socket is closed: a cancel request still on its way can hit nobody. Back now, to be replaced.
         if (state.getAndSet(RETURNED) != RETURNED) {
@@ -246,23 +247,55 @@ final class Pool {
       }
     }
 
-    /** The watchdog, {@value #CANCEL_AFTER_MILLIS} ms after the deadline: cancel, and cut off a little later. */
-    private void deadlinePassed() {
-      if (!state.compareAndSet(ACTIVE, CANCELLING)) {
-        return;
+    /**
+     * The watchdog's look at this lease at {@code now}: {@value #CANCEL_AFTER_MILLIS} ms after the deadline a
+     * cancel request, {@value #ABORT_AFTER_MILLIS} ms after it the socket closed. Returns when to look again.
+     */
+    long check(long now) {
+      long cancelAt = deadline + TimeUnit.MILLISECONDS.toNanos(CANCEL_AFTER_MILLIS);
+      long abortAt = deadline + TimeUnit.MILLISECONDS.toNanos(ABORT_AFTER_MILLIS);
+      if (aborted) {
+        return NOTHING_DUE;
       }
-      ended = Ended.Kind.DEADLINE;
-      try {
-        cancels.execute(this::cancel);
-        watch = watchdog.schedule(this::cancelTooSlow, ABORT_AFTER_MILLIS - CANCEL_AFTER_MILLIS, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException e) {
-        abort();
+      switch (state.get()) {
+        case ACTIVE:
+          if (now - cancelAt < 0) {
+            return cancelAt;
+          }
+          if (state.compareAndSet(ACTIVE, CANCELLING)) {
+            ended = Ended.Kind.DEADLINE;
+            try {
+              cancels.execute(this::cancel);
+            } catch (RejectedExecutionException e) {
+              abort(); // no thread free to send it, or closing
+              return NOTHING_DUE;
+            }
+          }
+          return abortAt;
+        case CANCELLING:
+          if (now - abortAt < 0) {
+            return abortAt;
+          }
+          abort(); // the statement outlived its cancel: a server that stopped answering
+          return NOTHING_DUE;
+        case RELEASED_DURING_CANCEL:
+          if (now - abortAt < 0) {
+            return abortAt;
+          }
+          if (state.compareAndSet(RELEASED_DURING_CANCEL, RETURNED)) {
+            // The caller is gone, the cancel request hangs: free the pool's slot rather than wait for it.
+            abort();
+            giveBack(true);
+          }
+          return NOTHING_DUE;
+        default:
+          return NOTHING_DUE;
       }
     }
 
     private void cancel() {
       try {
-        pg.cancelQuery();
+        connection.unwrap(PgConnection.class).cancelQuery();
       } catch (SQLException | RuntimeException e) {
         cancelFailed = true;
         log.debug("cancelling a statement past its deadline failed; its connection will be closed", e);
@@ -271,16 +304,6 @@ final class Pool {
         if (state.compareAndSet(RELEASED_DURING_CANCEL, RETURNED)) {
           giveBack(cancelFailed || aborted);
         }
-      }
-    }
-
-    private void cancelTooSlow() {
-      if (state.get() == CANCELLING) {
-        abort();
-      } else if (!cancelDone && state.compareAndSet(RELEASED_DURING_CANCEL, RETURNED)) {
-        // The caller is gone, the cancel request hangs: free the pool's slot rather than wait for it.
-        abort();
-        giveBack(true);
       }
     }
 
@@ -293,13 +316,14 @@ final class Pool {
     private void abort() {
       aborted = true;
       try {
-        pg.abort(DIRECT);
+        connection.unwrap(PgConnection.class).abort(DIRECT);
       } catch (SQLException | RuntimeException e) {
         log.debug("closing a connection's socket failed", e);
       }
     }
 
     private void giveBack(boolean broken) {
+      active.remove(this);
       if (broken) {
         try {
           dataSource.evictConnection(connection);
