@@ -9,6 +9,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.StoreUnavailableException;
+import dev.heartbeatstore.postgres.internal.PostgresUrl;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -135,6 +136,37 @@ class PostgresCloseTest {
         assertThatThrownBy(() -> store.monitors().load("u", "phone")).isInstanceOf(HeartbeatStoreException.class);
       }
     }
+    assertThat(threadsStartedSince(before)).as("threads of closed stores").isEmpty();
+  }
+
+  @Test
+  @DisplayName("from an interrupted thread (a hedging store closing its secondary), while HikariCP is opening a "
+      + "connection, leaves none of its threads behind")
+  void interruptedThread() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    PostgresUrl direct = PostgresUrl.parse(schema.url());
+    String host = direct.server().substring(0, direct.server().lastIndexOf(':'));
+    int port = Integer.parseInt(direct.server().substring(direct.server().lastIndexOf(':') + 1));
+    try (FreezingTcpProxy proxy = new FreezingTcpProxy(host, port)) {
+      HeartbeatStore store = HeartbeatStores.open(schema.config().poolSize(2).timeout(Duration.ofMillis(300))
+          .databaseUrl(schema.url().replace(direct.server(), "127.0.0.1:" + proxy.port())).build());
+      store.heartbeats().last("u", "phone");
+      proxy.freeze();
+      // The call's connection is cut off at its deadline; HikariCP starts opening another, which hangs.
+      assertThatThrownBy(() -> store.heartbeats().last("u", "phone")).isInstanceOf(HeartbeatStoreException.class);
+
+      CompletableFuture.runAsync(() -> {
+        Thread.currentThread().interrupt();
+        store.close(); // HikariCP, closed from this thread, would stop half way and leave its housekeeper running
+        Thread.interrupted();
+      }, callers).get(30, TimeUnit.SECONDS);
+      proxy.thaw();
+    }
+    assertThat(threadsStartedSince(before)).as("threads of the closed store").isEmpty();
+  }
+
+  /** This library's and its pool's threads started since {@code before} and still alive, after up to 10 s. */
+  private static List<String> threadsStartedSince(Set<Thread> before) throws InterruptedException {
     List<String> left = List.of();
     for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); System.nanoTime() < until; Thread.sleep(100)) {
       left = Thread.getAllStackTraces().keySet().stream()
@@ -146,7 +178,7 @@ class PostgresCloseTest {
         break;
       }
     }
-    assertThat(left).as("threads of closed stores").isEmpty();
+    return left;
   }
 
   private static List<Throwable> causes(Throwable t) {

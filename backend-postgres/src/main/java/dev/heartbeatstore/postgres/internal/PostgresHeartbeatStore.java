@@ -69,7 +69,7 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
       PostgresSchema.apply(dataSource(url, timeout, false), config.migrate(), errors);
       return new PostgresHeartbeatStore(url, pool, errors, clock, timeout);
     } catch (RuntimeException | Error e) {
-      pool.close();
+      closeWithin(pool, timeout);
       throw e;
     }
   }
@@ -165,6 +165,15 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
       return;
     }
     leases.close();
+    closeWithin(pool, timeout);
+  }
+
+  /**
+   * Closes HikariCP's pool on a thread of its own, waiting for it at most {@code timeout}. Its own thread, because
+   * HikariCP abandons a shutdown half done (its housekeeper thread left running) when the closing thread is
+   * interrupted, as the thread of a hedging store's secondary that is still opening is when that store closes.
+   */
+  private static void closeWithin(HikariDataSource pool, Duration timeout) {
     Thread shutdown = new Thread(pool::close, pool.getPoolName() + "-close");
     shutdown.setDaemon(true);
     shutdown.start();
