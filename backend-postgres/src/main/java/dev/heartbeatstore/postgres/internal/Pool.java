@@ -35,8 +35,8 @@ import org.postgresql.jdbc.PgConnection;
  *       ({@code HikariPool.getConnection(long)}; the data source's own timeout cannot go below 250 ms). A
  *       connection that HikariCP checks before handing it out (idle for more than 500 ms) is checked within
  *       what is left of the deadline too ({@link #validatingWithinDeadline}), not within its 250 ms minimum.</li>
- *   <li><b>The statement.</b> Every connection starts with {@code statement_timeout} = the deadline (a start-up
- *       option: no round trip per call). A statement sent at once, as almost all are, is ended by the server
+ *   <li><b>The statement.</b> Every connection is set to {@code statement_timeout} = the deadline once, when it
+ *       opens (no round trip per call). A statement sent at once, as almost all are, is ended by the server
  *       itself just after the deadline. For the others (their call waited for its connection), a watchdog fires
  *       {@value #CANCEL_AFTER_MILLIS} ms after the deadline and sends a cancel request, from a thread of its own,
  *       so the caller's thread never waits for it; the connection stays in the pool. Should the statement still
@@ -76,6 +76,8 @@ final class Pool {
   /** Leases whose connection is not back in the pool yet; the watchdog looks after them. */
   private final Set<Lease> active = ConcurrentHashMap.newKeySet();
   private final Thread watchdog;
+  /** When the watchdog wakes next, as it last planned. */
+  private volatile long watchdogWakes;
   private final ThreadPoolExecutor cancels;
   private volatile boolean closed;
 
@@ -91,22 +93,30 @@ final class Pool {
   }
 
   /**
-   * The watchdog's loop. Every call's deadline is its start plus the same timeout, so a lease taken while the
-   * watchdog sleeps always falls due after it wakes (it never sleeps longer than one timeout): taking a lease
-   * never has to wake it, and a call that ends in time costs the watchdog nothing.
+   * The watchdog's loop: it sleeps until the earliest moment a lease needs it. A lease taken at once (the common
+   * case) falls due one whole timeout later, never before the watchdog wakes (it sleeps at most one timeout):
+   * taking it does not wake the watchdog, and a call that ends in time costs the watchdog nothing. Only a lease
+   * whose call waited for its connection may fall due sooner; {@link #lease()} wakes the watchdog for it.
    */
   private void watch() {
     while (!closed) {
       long now = System.nanoTime();
       long next = now + timeoutNanos;
       for (Lease lease : active) {
-        long due = lease.check(now);
-        if (due != Lease.NOTHING_DUE && due - next < 0) {
-          next = due;
-        }
+        next = earlier(next, lease.check(now));
+      }
+      watchdogWakes = next;
+      // A lease added during the scan either reads this plan (and wakes the watchdog if it falls due sooner)
+      // or is seen here.
+      for (Lease lease : active) {
+        next = earlier(next, lease.due());
       }
       LockSupport.parkNanos(this, Math.max(0, next - now));
     }
+  }
+
+  private static long earlier(long next, long due) {
+    return due != Lease.NOTHING_DUE && due - next < 0 ? due : next;
   }
 
   /**
@@ -147,6 +157,8 @@ final class Pool {
     active.add(lease);
     if (closed) {
       lease.end(Ended.Kind.CLOSED);
+    } else if (lease.due() - watchdogWakes < 0) {
+      LockSupport.unpark(watchdog); // a call that waited for its connection: due before the watchdog wakes
     }
     return lease;
   }
@@ -244,6 +256,22 @@ final class Pool {
       Ended.Kind why = ended;
       if (why != null) {
         throw why == Ended.Kind.CLOSED ? Ended.closed() : Ended.deadline(TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+      }
+    }
+
+    /** When the watchdog must next look at this lease, without doing anything; {@link #NOTHING_DUE} if never. */
+    long due() {
+      if (aborted) {
+        return NOTHING_DUE;
+      }
+      switch (state.get()) {
+        case ACTIVE:
+          return deadline + TimeUnit.MILLISECONDS.toNanos(CANCEL_AFTER_MILLIS);
+        case CANCELLING:
+        case RELEASED_DURING_CANCEL:
+          return deadline + TimeUnit.MILLISECONDS.toNanos(ABORT_AFTER_MILLIS);
+        default:
+          return NOTHING_DUE;
       }
     }
 

@@ -16,8 +16,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * The PostgreSQL store: a HikariCP pool over pgjdbc, and the schema checked or migrated at open.
  *
- * <p>Deadlines are {@link Pool}'s: every pooled connection starts with {@code statement_timeout =
- * HEARTBEAT_DB_TIMEOUT} (a start-up option, so no extra round trip per operation), and a watchdog cancels, then
+ * <p>Deadlines are {@link Pool}'s: every pooled connection is set to {@code statement_timeout =
+ * HEARTBEAT_DB_TIMEOUT} once, when it opens (no extra round trip per operation), and a watchdog cancels, then
  * cuts off, a statement still running shortly after its call's deadline, the wait for a connection included.
  * A socket timeout of whole seconds above the deadline stays as the last resort.
  *
@@ -85,6 +85,10 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
     hikari.setConnectionTimeout(Math.max(MIN_POOL_WAIT_MS, timeoutMs));
     hikari.setValidationTimeout(Math.max(MIN_POOL_WAIT_MS, Math.min(timeoutMs, 5_000)));
     hikari.setAutoCommit(true);
+    // statement_timeout = the deadline for every statement a call sends, set once per connection, after pgjdbc's
+    // and HikariCP's own setup: as a start-up option it also bounded their first queries, and a deadline of a few
+    // ms failed the pool's start.
+    hikari.setConnectionInitSql("SET statement_timeout = " + Math.max(1, timeoutMs));
     try {
       return new HikariDataSource(hikari);
     } catch (RuntimeException e) {
@@ -93,8 +97,8 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
   }
 
   /**
-   * A pgjdbc data source for {@code url}. {@code pooled}: with the per-operation statement timeout and a
-   * socket timeout just above it; otherwise (migrations) with neither.
+   * A pgjdbc data source for {@code url}. {@code pooled}: with a socket timeout above the deadline (the pool sets
+   * the statement timeout); otherwise (migrations) with neither.
    */
   static PGSimpleDataSource dataSource(PostgresUrl url, Duration timeout, boolean pooled) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -114,9 +118,6 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
     ds.setLoginTimeout(timeoutSeconds);
     ds.setTcpKeepAlive(true);
     if (pooled) {
-      String options = ds.getOptions();
-      String statementTimeout = "-c statement_timeout=" + timeout.toMillis();
-      ds.setOptions(options == null || options.isBlank() ? statementTimeout : options + " " + statementTimeout);
       // The last resort only: Pool's watchdog ends a call shortly after its deadline.
       ds.setSocketTimeout(timeoutSeconds + 2);
       // Pool sends cancel requests from threads of its own; against a server that stopped answering, one
