@@ -6,7 +6,8 @@ package dev.heartbeatstore;
  * @param skip  rows to skip, {@code >= 0}
  * @param limit rows to return, {@code 1..1000}
  * @param query {@code null} or blank for no filter; otherwise a literal substring of {@code version}
- *              (no wildcards: {@code %} and {@code _} match themselves)
+ *              (no wildcards: {@code %} and {@code _} match themselves); at most 255 characters (code points),
+ *              valid Unicode text without NUL
  * @throws IllegalArgumentException naming the parameter when a value is out of range
  */
 public record IndexParams(int skip, int limit, String query) {
@@ -21,12 +22,9 @@ public record IndexParams(int skip, int limit, String query) {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("params.limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
     }
-    if (query != null && query.length() > MAX_QUERY_LENGTH) {
-      throw new IllegalArgumentException(
-          "params.query must be at most " + MAX_QUERY_LENGTH + " characters, was " + query.length());
-    }
-    if (query != null && query.indexOf('\u0000') >= 0) {
-      throw new IllegalArgumentException("params.query must not contain the NUL character (U+0000)");
+    if (query != null) {
+      // At most 255 characters (code points), no NUL, no lone surrogate: the rule of every text argument.
+      dev.heartbeatstore.internal.Arguments.optionalText("params.query", query);
     }
   }
 

@@ -379,6 +379,33 @@ class HeartbeatStoreConfigTest {
       assertThat(text).doesNotContain("eyJtoken").contains("libsql://db.example.turso.io");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "postgres://app2:Xy7/Qk+9Lm==@db.example/app",
+        "postgres://app2:Xy7?Qk+9Lm==@db.example/app?sslmode=require",
+        "postgres://app2:Xy7#Qk+9Lm==@db.example/app",
+        "postgresql://app2:Xy7@Qk+9Lm==@db.example:5432/app",
+        "postgres://app2:Xy7/Qk?9L#m==@db.example/app?application_name=svc@example"})
+    @DisplayName("a raw '/', '?', '#' or '@' in the password of DATABASE_URL is redacted, host kept")
+    void rawCharactersInPassword(String url) {
+      String text = HeartbeatStoreConfig.builder().databaseUrl(url).build().toString();
+
+      assertThat(text).doesNotContain("Xy7").doesNotContain("Qk").doesNotContain("Lm==")
+          .contains("app2:***@db.example");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "libsql://db.example.turso.io?auth%54oken=eyJtoken.in.url",
+        "libsql://db.example.turso.io?%61uthToken=eyJtoken.in.url&tls=1",
+        "https://db.example.turso.io/?AUTHTOKEN=eyJtoken.in.url#and-a-fragment"})
+    @DisplayName("a token parameter whose name is percent-encoded (as the libSQL backend accepts it) is redacted")
+    void encodedParameterName(String url) {
+      String text = HeartbeatStoreConfig.builder().backend("turso").tursoDatabaseUrl(url).build().toString();
+
+      assertThat(text).doesNotContain("eyJtoken").contains("db.example.turso.io");
+    }
+
     @Test
     @DisplayName("toString still shows what is useful: backend, hosts and settings")
     void usefulParts() {

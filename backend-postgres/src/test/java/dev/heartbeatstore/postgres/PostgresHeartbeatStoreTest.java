@@ -249,22 +249,31 @@ class PostgresHeartbeatStoreTest {
     try (HeartbeatStore named = HeartbeatStores.open(schema.config().databaseUrl(schema.url() + "&ApplicationName=" + own).build())) {
       assertThat(connectionsNamed(own)).isPositive();
     }
-    // The shared store of this class has connections under the default name; a new one adds its own.
-    long before = connectionsNamed("heartbeat-store");
+    // Other stores (this class's, other suites' on a shared server) open and close connections under the
+    // default name meanwhile: look for a backend that was not there before, not at a count.
+    java.util.Set<Integer> before = backendsNamed("heartbeat-store");
     try (HeartbeatStore unnamed = schema.open()) {
-      assertThat(connectionsNamed("heartbeat-store")).isGreaterThan(before);
+      assertThat(backendsNamed("heartbeat-store")).anyMatch(pid -> !before.contains(pid));
     }
   }
 
   private static long connectionsNamed(String applicationName) throws java.sql.SQLException {
+    return backendsNamed(applicationName).size();
+  }
+
+  /** The server processes of this database's connections with that application_name. */
+  private static java.util.Set<Integer> backendsNamed(String applicationName) throws java.sql.SQLException {
     try (java.sql.Connection c = schema.connect();
          java.sql.PreparedStatement ps = c.prepareStatement(
-             "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND datname = current_database()")) {
+             "SELECT pid FROM pg_stat_activity WHERE application_name = ? AND datname = current_database()")) {
       ps.setString(1, applicationName);
+      java.util.Set<Integer> pids = new java.util.HashSet<>();
       try (java.sql.ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
+        while (rs.next()) {
+          pids.add(rs.getInt(1));
+        }
       }
+      return pids;
     }
   }
 

@@ -170,6 +170,77 @@ class PostgresSchemaTest {
     }
   }
 
+  @Test
+  @DisplayName("refuses a schema a newer library migrated (a version beyond the newest it ships), migrating or checking, naming both versions")
+  void refusesNewerSchema() throws Exception {
+    try (IsolatedSchema schema = IsolatedSchema.create()) {
+      schema.open().close();
+      List<String> applied = appliedVersions(schema, HISTORY);
+      String shipped = applied.get(applied.size() - 1); // what this library ships, whatever that is today
+      schema.execute("INSERT INTO " + HISTORY + " (installed_rank, version, description, type, script, checksum,"
+          + " installed_by, execution_time, success) SELECT max(installed_rank) + 1, '99', 'from a newer library',"
+          + " 'SQL', 'V99__from_a_newer_library.sql', 0, 'test', 0, true FROM " + HISTORY);
+
+      for (boolean migrate : new boolean[] {true, false}) {
+        assertThatThrownBy(() -> HeartbeatStores.open(schema.config().migrate(migrate).build()))
+            .as("migrate=" + migrate)
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("schema version 99 is newer than this library (" + shipped + ") knows; "
+                + "downgrading the library under a newer schema is not supported")
+            .hasMessageContaining(HISTORY)
+            .hasMessageContaining(schema.name());
+      }
+      assertThat(appliedVersions(schema, HISTORY)).last().isEqualTo("99");
+    }
+  }
+
+  @Test
+  @DisplayName("refuses, with a ConfigurationException naming table and schema, a heartbeats table of someone else's")
+  void refusesForeignTable() throws Exception {
+    try (IsolatedSchema schema = IsolatedSchema.create()) {
+      schema.execute("CREATE TABLE heartbeats (id integer PRIMARY KEY, payload jsonb NOT NULL)");
+
+      for (boolean migrate : new boolean[] {true, false}) {
+        assertThatThrownBy(() -> HeartbeatStores.open(schema.config().migrate(migrate).build()))
+            .as("migrate=" + migrate)
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("the table heartbeats in schema \"" + schema.name() + "\"")
+            .hasMessageContaining("its column id is integer, not uuid")
+            .hasMessageContaining("it has no column owner")
+            .hasMessageContaining("its column payload must not be null");
+      }
+      assertThat(tables(schema)).containsExactly("heartbeats");
+    }
+  }
+
+  @Test
+  @DisplayName("refuses a view named heartbeat_monitors")
+  void refusesView() throws Exception {
+    try (IsolatedSchema schema = IsolatedSchema.create()) {
+      schema.execute("CREATE VIEW heartbeat_monitors AS SELECT 1 AS id");
+
+      assertThatThrownBy(schema::open)
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("the table heartbeat_monitors in schema \"" + schema.name() + "\"")
+          .hasMessageContaining("is not a table");
+    }
+  }
+
+  @Test
+  @DisplayName("adopts the host's upstream tables: same columns, varchar(255) for text, an extra nullable column")
+  void adoptsCompatibleTables() throws Exception {
+    try (IsolatedSchema schema = IsolatedSchema.create()) {
+      schema.execute("CREATE TABLE heartbeats (id uuid PRIMARY KEY, owner varchar(255) NOT NULL,"
+          + " version text NOT NULL, charging boolean NOT NULL, user_id text NOT NULL,"
+          + " \"timestamp\" timestamptz NOT NULL, note text, added timestamptz NOT NULL DEFAULT now())");
+
+      try (HeartbeatStore store = schema.open()) {
+        store.heartbeats().store(heartbeat("u1"));
+        assertThat(store.heartbeats().last("u1", "phone")).isPresent();
+      }
+    }
+  }
+
   static Heartbeat heartbeat(String userId) {
     return new Heartbeat(UUID.randomUUID(), "phone", "1.0", false, userId, Instant.parse("2026-01-01T00:00:00Z"));
   }

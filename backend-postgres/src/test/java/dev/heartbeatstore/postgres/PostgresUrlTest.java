@@ -78,6 +78,52 @@ class PostgresUrlTest {
   }
 
   @Nested
+  @DisplayName("with raw (not percent-encoded) special characters in the password")
+  class RawPasswords {
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "postgres://app2:Xy7/Qk+9Lm==@db.example/app | Xy7/Qk+9Lm== | jdbc:postgresql://db.example/app",
+        "postgres://app2:Xy7?Qk+9Lm==@db.example:6543/app?sslmode=disable | Xy7?Qk+9Lm== | jdbc:postgresql://db.example:6543/app?sslmode=disable",
+        "postgres://app2:Xy7#Qk+9Lm==@db.example/app | Xy7#Qk+9Lm== | jdbc:postgresql://db.example/app",
+        "postgres://app2:Xy7@Qk+9Lm==@db.example/app | Xy7@Qk+9Lm== | jdbc:postgresql://db.example/app",
+        "postgres://app2:X:y/7?Q#k@9==@db.example/app?application_name=me@example | X:y/7?Q#k@9== | jdbc:postgresql://db.example/app?application_name=me@example"})
+    @DisplayName("takes the whole password, and no redacted form shows any of it")
+    void wholePasswordTakenAndHidden(String url, String password, String jdbcUrl) {
+      PostgresUrl parsed = PostgresUrl.parse(url);
+
+      assertThat(parsed.user()).isEqualTo("app2");
+      assertThat(parsed.password()).isEqualTo(password);
+      assertThat(parsed.jdbcUrl()).isEqualTo(jdbcUrl);
+      assertThat(parsed.server()).startsWith("db.example:");
+      String config = dev.heartbeatstore.HeartbeatStoreConfig.builder().databaseUrl(url).build().toString();
+      for (String shown : new String[] {parsed.redacted(), parsed.toString(), config,
+          dev.heartbeatstore.spi.Secrets.redactUrl(url)}) {
+        assertThat(shown).contains("app2:***@db.example").doesNotContain("Xy7").doesNotContain("9==")
+            .doesNotContain(password);
+      }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "postgres://app:top?secret@/app",
+        "postgres://app:top?secret@localhost:99999/app",
+        "postgres://app:top#secret@localhost/app/extra",
+        "postgres://app:top/sec?ret@localhost:port/app",
+        "postgres://app:top%ZZ?secret@localhost/app",
+        "jdbc:postgresql://app:top?secret@localhost/app",
+        "jdbc:postgresql://app:top/secret@localhost/app"})
+    @DisplayName("when refused, the message shows none of it")
+    void refusedWithoutThePassword(String url) {
+      assertThatThrownBy(() -> PostgresUrl.parse(url))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("DATABASE_URL")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("top").doesNotContain("secret")
+              .doesNotContain("ret@"));
+    }
+  }
+
+  @Nested
   @DisplayName("in the jdbc:postgresql:// form")
   class JdbcForm {
 

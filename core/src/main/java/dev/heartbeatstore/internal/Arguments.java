@@ -5,10 +5,19 @@ import dev.heartbeatstore.HeartbeatMonitor;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The SPEC §2 argument checks, shared by every backend; each message names the parameter. */
-final class Arguments {
+/**
+ * The SPEC §2 argument checks, shared by every backend; each message names the parameter.
+ *
+ * <p>Text is checked as Unicode text, not as UTF-16 units: at most {@value #MAX_TEXT} code points (an
+ * emoji is one character, though Java stores it in two {@code char}s), no NUL (PostgreSQL's {@code text}
+ * cannot hold it) and no lone surrogate (half of a pair, which no database can store as UTF-8: pgjdbc
+ * would silently write {@code ?} instead, sqlite a replacement character).
+ */
+public final class Arguments {
 
   static final int MAX_TEXT = 255;
+  /** More heartbeats than this in one {@code storeAll}: refused (SPEC §2), whatever the backend could take. */
+  static final int MAX_BATCH = 10_000;
 
   private Arguments() {}
 
@@ -26,15 +35,15 @@ final class Arguments {
     if (value.isBlank()) {
       throw new IllegalArgumentException(name + " must not be blank");
     }
-    length(name, value);
+    content(name, value);
   }
 
-  /** Not null, may be empty, at most 255 characters: version and queueId. */
-  static void optionalText(String name, String value) {
+  /** Not null, may be empty, at most 255 characters: version, queueId and {@code IndexParams.query}. */
+  public static void optionalText(String name, String value) {
     if (value == null) {
       throw new IllegalArgumentException(name + " must not be null (use an empty string)");
     }
-    length(name, value);
+    content(name, value);
   }
 
   /**
@@ -44,14 +53,38 @@ final class Arguments {
   static final Instant MIN_INSTANT = Instant.parse("-4712-01-01T00:00:00Z");
   static final Instant MAX_INSTANT = Instant.parse("+294246-12-31T23:59:59.999999Z");
 
-  private static void length(String name, String value) {
-    if (value.length() > MAX_TEXT) {
-      throw new IllegalArgumentException(
-          name + " must be at most " + MAX_TEXT + " characters, was " + value.length());
+  /** The naming form of {@link #validContent}: the first problem found, in the order of the text. */
+  private static void content(String name, String value) {
+    if (validContent(value)) {
+      return;
     }
-    // PostgreSQL text cannot hold NUL; refusing it everywhere keeps every backend alike.
-    if (value.indexOf('\u0000') >= 0) {
-      throw new IllegalArgumentException(name + " must not contain the NUL character (U+0000)");
+    int n = value.length();
+    int codePoints = 0;
+    for (int i = 0; i < n; i++, codePoints++) {
+      char c = value.charAt(i);
+      if (c == '\u0000') {
+        // PostgreSQL text cannot hold NUL; refusing it everywhere keeps every backend alike.
+        throw new IllegalArgumentException(name + " must not contain the NUL character (U+0000), found at index " + i);
+      }
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++; // a pair: one character
+        } else {
+          throw new IllegalArgumentException(name + " must be valid Unicode text, but holds a lone surrogate (U+"
+              + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i);
+        }
+      }
+    }
+    throw new IllegalArgumentException(
+        name + " must be at most " + MAX_TEXT + " characters (code points), was " + codePoints);
+  }
+
+  /** Not null, at most {@value #MAX_BATCH} heartbeats; an empty list is allowed (a no-op). */
+  static void batch(String name, java.util.List<?> list) {
+    notNull(name, list);
+    if (list.size() > MAX_BATCH) {
+      throw new IllegalArgumentException(name + " must hold at most " + MAX_BATCH + " heartbeats per call, was "
+          + list.size() + "; split the list");
     }
   }
 
@@ -88,15 +121,39 @@ final class Arguments {
   }
 
   private static boolean validText(String value) {
-    return value != null && !value.isBlank() && validLength(value);
+    return value != null && !value.isBlank() && validContent(value);
   }
 
   private static boolean validOptionalText(String value) {
-    return value != null && validLength(value);
+    return value != null && validContent(value);
   }
 
-  private static boolean validLength(String value) {
-    return value.length() <= MAX_TEXT && value.indexOf('\u0000') < 0;
+  /**
+   * At most {@value #MAX_TEXT} code points, no NUL, no lone surrogate: one pass, no allocation. More than
+   * twice {@value #MAX_TEXT} UTF-16 units cannot be {@value #MAX_TEXT} code points, so long text is refused
+   * without reading it.
+   */
+  static boolean validContent(String value) {
+    int n = value.length();
+    if (n > 2 * MAX_TEXT) {
+      return false;
+    }
+    int pairs = 0;
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      if (c == '\u0000') {
+        return false;
+      }
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+          pairs++;
+        } else {
+          return false;
+        }
+      }
+    }
+    return n - pairs <= MAX_TEXT;
   }
 
   private static boolean validInstant(Instant value) {

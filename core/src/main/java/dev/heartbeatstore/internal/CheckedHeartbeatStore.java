@@ -5,7 +5,9 @@ import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatMonitorRepository;
 import dev.heartbeatstore.HeartbeatRepository;
 import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.IndexParams;
+import dev.heartbeatstore.StoreUnavailableException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -17,8 +19,9 @@ import java.util.function.Supplier;
 
 /**
  * Wraps a backend's store once, the same way for every backend: validates arguments before any I/O,
- * truncates instants to microseconds, records {@code db.client.operation.duration}, and refuses
- * calls after {@link #close()}.
+ * truncates instants to microseconds, records {@code db.client.operation.duration}, refuses calls after
+ * {@link #close()} ({@link IllegalStateException}) and makes sure a call that close() ended throws an exception of
+ * the contract.
  */
 final class CheckedHeartbeatStore implements HeartbeatStore {
 
@@ -74,10 +77,28 @@ final class CheckedHeartbeatStore implements HeartbeatStore {
       T result = call.get();
       metrics.success(collection, operation, start);
       return result;
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
+      RuntimeException thrown = closed.get() ? endedByClose(collection, operation, e) : e;
+      metrics.failure(collection, operation, start, thrown);
+      throw thrown;
+    } catch (Error e) {
       metrics.failure(collection, operation, start, e);
       throw e;
     }
+  }
+
+  /**
+   * What a call that was in flight when {@link #close()} ran throws: an exception of the contract. A backend
+   * whose resources are torn down under a running call may fail it with whatever its driver or executor
+   * throws then (a rejected task, a closed client); the caller gets {@link StoreUnavailableException} with that
+   * as the cause, never an {@code IllegalStateException} (kept for calls made after close) or an NPE.
+   */
+  private static RuntimeException endedByClose(String collection, String operation, RuntimeException e) {
+    if (e instanceof HeartbeatStoreException || e instanceof IllegalArgumentException) {
+      return e;
+    }
+    return new StoreUnavailableException(collection + "." + operation
+        + " was ended because the heartbeat store was closed while it ran", e);
   }
 
   private void timedVoid(String collection, String operation, Runnable call) {
@@ -120,7 +141,7 @@ final class CheckedHeartbeatStore implements HeartbeatStore {
 
     @Override
     public void storeAll(List<Heartbeat> list) {
-      Arguments.notNull("heartbeats", list);
+      Arguments.batch("heartbeats", list);
       List<Heartbeat> copy = new ArrayList<>(list.size());
       for (int i = 0; i < list.size(); i++) {
         Heartbeat h = list.get(i);

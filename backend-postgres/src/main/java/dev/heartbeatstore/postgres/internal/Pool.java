@@ -1,98 +1,476 @@
 package dev.heartbeatstore.postgres.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTimeoutException;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.postgresql.jdbc.PgStatement;
+import org.postgresql.jdbc.PgConnection;
 
 /**
- * Pooled connections under one per-operation deadline ({@code HEARTBEAT_DB_TIMEOUT}) that covers the wait
- * for a connection and the statement together.
+ * Pooled connections under one per-operation deadline ({@code HEARTBEAT_DB_TIMEOUT}) that covers the wait for
+ * a connection and the statement together, and that no server, however slow or silent, can stretch.
  *
- * <p>Every connection starts with {@code statement_timeout} = the whole deadline (a start-up option, no
- * round trip per call), which is right when the pool hands a connection out at once, as it almost always
- * does. When the caller had to wait for one (the pool was exhausted), its statement gets only what is left
- * of the deadline, as pgjdbc's query timeout (a cancel request when it expires, SQLState 57014, so no round
- * trip either); with nothing left it is not sent at all. Without this, a call could take the pool wait plus
- * a whole statement timeout: twice its deadline.
+ * <p>Each call's deadline is fixed when it asks for a connection:
+ * <ul>
+ *   <li><b>The wait.</b> HikariCP is asked for a connection with what is left of the deadline as its timeout
+ *       ({@code HikariPool.getConnection(long)}; the data source's own timeout cannot go below 250 ms). A
+ *       connection that HikariCP checks before handing it out (idle for more than 500 ms) is checked within
+ *       what is left of the deadline too ({@link #validatingWithinDeadline}), not within its 250 ms minimum.</li>
+ *   <li><b>The statement.</b> Every connection is set to {@code statement_timeout} = the deadline once, when it
+ *       opens (no round trip per call). A statement sent at once, as almost all are, is ended by the server
+ *       itself just after the deadline. For the others (their call waited for its connection), a watchdog fires
+ *       {@value #CANCEL_AFTER_MILLIS} ms after the deadline and sends a cancel request, from a thread of its own,
+ *       so the caller's thread never waits for it; the connection stays in the pool. Should the statement still
+ *       run {@value #ABORT_AFTER_MILLIS} ms after the deadline (a server that stopped answering, a cancel that
+ *       cannot get through), the watchdog closes the connection's socket: the caller's read fails at once, and
+ *       HikariCP replaces the connection.</li>
+ * </ul>
+ * pgjdbc's own query timeout is not used: it cancels from one timer thread shared by the JVM, and after its
+ * cancel the statement waits for the cancel request to finish, which a frozen server makes last the whole
+ * {@code cancelSignalTimeout}.
  *
- * <p>A server that stops answering altogether (frozen, or cut off by the network) answers neither the
- * statement timeout nor a cancel. For that, each lease sets the connection's network timeout (the socket's
- * read timeout, in milliseconds) to what is left of the deadline plus {@link #NETWORK_GRACE_MILLIS}, time for
- * the server's own timeout error to arrive; HikariCP puts the connection's own value back when it returns to
- * the pool. Before, only the data source's socket timeout (whole seconds, the deadline rounded up plus two)
- * bounded such a call: 3 s for a deadline of 750 ms.
+ * <p>A connection whose cancel request is still on its way goes back to the pool only once the request is done,
+ * so that a late cancel never hits the next caller's statement. {@link #close()} ends the calls in flight by
+ * closing their connections' sockets; each ends with {@link Ended}, which {@link PostgresErrors} turns into the
+ * contract's exception.
+ *
+ * <p>Leases never change a connection's state through HikariCP's proxy ({@code setNetworkTimeout} and the like):
+ * HikariCP resets such state when a connection comes back, and after its pool was shut down under a running call
+ * that reset threw NullPointerException.
  */
 final class Pool {
 
-  /** A wait shorter than this keeps the connection's own statement timeout (the deadline plus at most this). */
-  private static final long WAIT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-  /** Less left than this, and the statement is not sent: it could not finish, and a cancel could outrun it. */
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Pool.class);
+
+  /** After the deadline, how long the server's own {@code statement_timeout} has to end the statement. */
+  static final long CANCEL_AFTER_MILLIS = 10;
+  /** After the deadline, when a statement that neither the server nor a cancel ended is cut off. */
+  static final long ABORT_AFTER_MILLIS = 50;
+  /** Less left than this after the wait, and the statement is not sent: it could not finish. */
   private static final long MIN_LEFT_MILLIS = 5;
-  /** How long past the deadline a silent server is waited for before the connection is given up. */
-  static final int NETWORK_GRACE_MILLIS = 500;
-  private static final java.util.concurrent.Executor DIRECT = Runnable::run;
+  private static final Executor DIRECT = Runnable::run;
+  /** The deadline of the call that is waiting for a connection on this thread, for {@link #validatingWithinDeadline}. */
+  private static final ThreadLocal<Long> WAITING_UNTIL = new ThreadLocal<>();
 
-  private final DataSource dataSource;
+  private final HikariDataSource dataSource;
   private final long timeoutNanos;
+  /** Leases whose connection is not back in the pool yet; the watchdog looks after them. */
+  private final Set<Lease> active = ConcurrentHashMap.newKeySet();
+  private final Thread watchdog;
+  /** When the watchdog wakes next, as it last planned. */
+  private volatile long watchdogWakes;
+  private final ThreadPoolExecutor cancels;
+  private volatile boolean closed;
 
-  Pool(DataSource dataSource, Duration timeout) {
+  Pool(HikariDataSource dataSource, Duration timeout) {
     this.dataSource = dataSource;
     this.timeoutNanos = timeout.toNanos();
+    String name = dataSource.getPoolName();
+    // One cancel request per connection at most; with none free the connection is closed instead.
+    this.cancels = new ThreadPoolExecutor(0, Math.max(2, dataSource.getMaximumPoolSize()), 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), daemon(name + "-cancel"));
+    this.watchdog = daemon(name + "-deadline").newThread(this::watch);
+    watchdog.start();
   }
 
-  /** A connection from the pool, with what is left of the deadline for its statements. */
-  Lease lease() throws SQLException {
-    long start = System.nanoTime();
-    Connection connection = dataSource.getConnection();
-    long waited = System.nanoTime() - start;
-    long left = Math.max(0, timeoutNanos - waited);
-    try {
-      long networkMillis = TimeUnit.NANOSECONDS.toMillis(left) + NETWORK_GRACE_MILLIS;
-      connection.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, networkMillis));
-    } catch (SQLException | RuntimeException e) {
-      connection.close();
-      throw e;
-    }
-    return new Lease(connection, waited < WAIT_SLACK_NANOS ? -1 : left);
-  }
-
-  /** One operation's connection; closing it returns it to the pool. */
-  static final class Lease implements AutoCloseable {
-    private final Connection connection;
-    /** What is left of the deadline after the wait, or -1: no wait worth counting. */
-    private final long leftNanos;
-
-    private Lease(Connection connection, long leftNanos) {
-      this.connection = connection;
-      this.leftNanos = leftNanos;
-    }
-
-    /** {@code connection.prepareStatement(sql)}, bounded by what is left of the deadline. */
-    PreparedStatement prepare(String sql) throws SQLException {
-      long leftMillis = leftNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(leftNanos);
-      if (leftMillis >= 0 && leftMillis < MIN_LEFT_MILLIS) {
-        throw new SQLTimeoutException("the deadline passed while waiting for a pooled connection", "57014");
+  /**
+   * The watchdog's loop: it sleeps until the earliest moment a lease needs it. A lease taken at once (the common
+   * case) falls due one whole timeout later, never before the watchdog wakes (it sleeps at most one timeout):
+   * taking it does not wake the watchdog, and a call that ends in time costs the watchdog nothing. Only a lease
+   * whose call waited for its connection may fall due sooner; {@link #lease()} wakes the watchdog for it.
+   */
+  private void watch() {
+    while (!closed) {
+      long now = System.nanoTime();
+      long next = now + timeoutNanos;
+      for (Lease lease : active) {
+        next = earlier(next, lease.check(now));
       }
-      PreparedStatement ps = connection.prepareStatement(sql);
-      if (leftMillis >= 0) {
-        try {
-          ps.unwrap(PgStatement.class).setQueryTimeoutMs(leftMillis);
-        } catch (SQLException | RuntimeException e) {
-          ps.close();
-          throw e;
+      watchdogWakes = next;
+      // A lease added during the scan either reads this plan (and wakes the watchdog if it falls due sooner)
+      // or is seen here.
+      for (Lease lease : active) {
+        next = earlier(next, lease.due());
+      }
+      LockSupport.parkNanos(this, Math.max(0, next - now));
+    }
+  }
+
+  private static long earlier(long next, long due) {
+    return due != Lease.NOTHING_DUE && due - next < 0 ? due : next;
+  }
+
+  /**
+   * A connection from the pool, watched until its deadline.
+   *
+   * @throws SQLException HikariCP's {@code SQLTransientConnectionException} when no connection came in time,
+   *     {@link SQLTimeoutException} when too little of the deadline is left to send a statement, {@link Ended}
+   *     when the store was closed
+   */
+  Lease lease() throws SQLException {
+    if (closed) {
+      throw Ended.closed();
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    Connection connection;
+    WAITING_UNTIL.set(deadline);
+    try {
+      HikariPool hikari = (HikariPool) dataSource.getHikariPoolMXBean();
+      if (hikari == null) {
+        throw Ended.closed();
+      }
+      // HikariCP's own wait is at least 250 ms; its pool takes any timeout.
+      connection = hikari.getConnection(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    } catch (SQLException e) {
+      if (closed) {
+        throw (Ended) Ended.closed().initCause(e);
+      }
+      throw e;
+    } finally {
+      WAITING_UNTIL.remove();
+    }
+    long left = deadline - System.nanoTime();
+    if (left < TimeUnit.MILLISECONDS.toNanos(MIN_LEFT_MILLIS)) {
+      quietlyClose(connection);
+      throw new SQLTimeoutException("the deadline passed while waiting for a pooled connection", "57014");
+    }
+    Lease lease = new Lease(connection, deadline);
+    active.add(lease);
+    if (closed) {
+      lease.end(Ended.Kind.CLOSED);
+    } else if (lease.due() - watchdogWakes < 0) {
+      LockSupport.unpark(watchdog); // a call that waited for its connection: due before the watchdog wakes
+    }
+    return lease;
+  }
+
+  /**
+   * Ends every call in flight (their connections' sockets are closed, each call throws {@link Ended}) and stops
+   * the watchdog; calls after this throw {@link Ended} at once. The pool itself is HikariCP's to close.
+   */
+  void close() {
+    closed = true;
+    for (Lease lease : active) {
+      lease.end(Ended.Kind.CLOSED);
+    }
+    LockSupport.unpark(watchdog);
+    cancels.shutdownNow();
+  }
+
+  /**
+   * {@code dataSource} whose connections check themselves, when HikariCP asks them {@link Connection#isValid}
+   * while a call waits for one, within what is left of that call's deadline. HikariCP checks a connection that
+   * was idle for more than 500 ms before handing it out, with a timeout of at least 250 ms (and pgjdbc's
+   * {@code isValid} of at least a second): on a server that stopped answering, that alone would outlast a short
+   * deadline.
+   */
+  static DataSource validatingWithinDeadline(DataSource dataSource) {
+    return new ValidatingDataSource(dataSource);
+  }
+
+  private void quietlyClose(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException | RuntimeException e) {
+      log.debug("returning a connection to the pool failed", e);
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread t = new Thread(runnable, name + "-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** One operation's connection; closing it returns the connection to the pool. */
+  final class Lease implements AutoCloseable {
+    private static final int ACTIVE = 0;
+    /** The watchdog's cancel request is on its way; the caller still holds the lease. */
+    private static final int CANCELLING = 1;
+    /** The caller gave the lease back while the cancel request was on its way: the request's end returns it. */
+    private static final int RELEASED_DURING_CANCEL = 2;
+    private static final int RETURNED = 3;
+    /** What {@link #check} returns when nothing more is the watchdog's to do. */
+    static final long NOTHING_DUE = Long.MIN_VALUE;
+
+    private final Connection connection;
+    private final long deadline;
+    private final AtomicInteger state = new AtomicInteger(ACTIVE);
+    /** Why the call was ended from outside, or null. */
+    private volatile Ended.Kind ended;
+    private volatile boolean cancelDone;
+    private volatile boolean cancelFailed;
+    private volatile boolean aborted;
+
+    private Lease(Connection connection, long deadline) {
+      this.connection = connection;
+      this.deadline = deadline;
+    }
+
+    /** {@code connection.prepareStatement(sql)}; the deadline is the watchdog's to keep. */
+    PreparedStatement prepare(String sql) throws SQLException {
+      return connection.prepareStatement(sql);
+    }
+
+    /**
+     * Returns the connection to the pool (or, once a pending cancel request is done, has it returned).
+     *
+     * @throws Ended when the watchdog or {@link Pool#close()} ended the call: in a try-with-resources block it is
+     *     added to the statement's own exception as suppressed, or thrown when the statement had got through
+     */
+    @Override
+    public void close() throws Ended {
+      if (aborted) {
+        // The socket is closed: a cancel request still on its way can hit nobody. Back now, to be replaced.
+        if (state.getAndSet(RETURNED) != RETURNED) {
+          giveBack(true);
+        }
+      } else if (state.compareAndSet(ACTIVE, RETURNED)) {
+        giveBack(false);
+      } else if (state.compareAndSet(CANCELLING, RELEASED_DURING_CANCEL)
+          && cancelDone && state.compareAndSet(RELEASED_DURING_CANCEL, RETURNED)) {
+        giveBack(cancelFailed);
+      } // else the cancel request, when it is done, gives the connection back
+      Ended.Kind why = ended;
+      if (why != null) {
+        throw why == Ended.Kind.CLOSED ? Ended.closed() : Ended.deadline(TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+      }
+    }
+
+    /** When the watchdog must next look at this lease, without doing anything; {@link #NOTHING_DUE} if never. */
+    long due() {
+      if (aborted) {
+        return NOTHING_DUE;
+      }
+      switch (state.get()) {
+        case ACTIVE:
+          return deadline + TimeUnit.MILLISECONDS.toNanos(CANCEL_AFTER_MILLIS);
+        case CANCELLING:
+        case RELEASED_DURING_CANCEL:
+          return deadline + TimeUnit.MILLISECONDS.toNanos(ABORT_AFTER_MILLIS);
+        default:
+          return NOTHING_DUE;
+      }
+    }
+
+    /**
+     * The watchdog's look at this lease at {@code now}: {@value #CANCEL_AFTER_MILLIS} ms after the deadline a
+     * cancel request, {@value #ABORT_AFTER_MILLIS} ms after it the socket closed. Returns when to look again.
+     */
+    long check(long now) {
+      long cancelAt = deadline + TimeUnit.MILLISECONDS.toNanos(CANCEL_AFTER_MILLIS);
+      long abortAt = deadline + TimeUnit.MILLISECONDS.toNanos(ABORT_AFTER_MILLIS);
+      if (aborted) {
+        return NOTHING_DUE;
+      }
+      switch (state.get()) {
+        case ACTIVE:
+          if (now - cancelAt < 0) {
+            return cancelAt;
+          }
+          if (state.compareAndSet(ACTIVE, CANCELLING)) {
+            ended = Ended.Kind.DEADLINE;
+            try {
+              cancels.execute(this::cancel);
+            } catch (RejectedExecutionException e) {
+              abort(); // no thread free to send it, or closing
+              return NOTHING_DUE;
+            }
+          }
+          return abortAt;
+        case CANCELLING:
+          if (now - abortAt < 0) {
+            return abortAt;
+          }
+          abort(); // the statement outlived its cancel: a server that stopped answering
+          return NOTHING_DUE;
+        case RELEASED_DURING_CANCEL:
+          if (now - abortAt < 0) {
+            return abortAt;
+          }
+          if (state.compareAndSet(RELEASED_DURING_CANCEL, RETURNED)) {
+            // The caller is gone, the cancel request hangs: free the pool's slot rather than wait for it.
+            abort();
+            giveBack(true);
+          }
+          return NOTHING_DUE;
+        default:
+          return NOTHING_DUE;
+      }
+    }
+
+    private void cancel() {
+      try {
+        connection.unwrap(PgConnection.class).cancelQuery();
+      } catch (SQLException | RuntimeException e) {
+        cancelFailed = true;
+        log.debug("cancelling a statement past its deadline failed; its connection will be closed", e);
+      } finally {
+        cancelDone = true;
+        if (state.compareAndSet(RELEASED_DURING_CANCEL, RETURNED)) {
+          giveBack(cancelFailed || aborted);
         }
       }
-      return ps;
+    }
+
+    /** Ends the call from outside: closes the socket, so that whatever the caller's thread waits for fails now. */
+    void end(Ended.Kind why) {
+      ended = why;
+      abort();
+    }
+
+    private void abort() {
+      aborted = true;
+      try {
+        connection.unwrap(PgConnection.class).abort(DIRECT);
+      } catch (SQLException | RuntimeException e) {
+        log.debug("closing a connection's socket failed", e);
+      }
+    }
+
+    private void giveBack(boolean broken) {
+      active.remove(this);
+      if (broken) {
+        try {
+          dataSource.evictConnection(connection);
+        } catch (RuntimeException e) {
+          log.debug("evicting a broken connection failed", e);
+        }
+      }
+      quietlyClose(connection);
+    }
+  }
+
+  /** A call ended from outside: by its deadline, or by the store's close. */
+  static final class Ended extends SQLException {
+    private static final long serialVersionUID = 1L;
+
+    enum Kind { DEADLINE, CLOSED }
+
+    private final Kind kind;
+
+    private Ended(String message, String state, Kind kind) {
+      super(message, state);
+      this.kind = kind;
+    }
+
+    static Ended deadline(long timeoutMillis) {
+      return new Ended("the deadline (" + timeoutMillis + " ms) passed; the statement was cancelled", "57014",
+          Kind.DEADLINE);
+    }
+
+    static Ended closed() {
+      return new Ended("the heartbeat store was closed while the call ran", "08003", Kind.CLOSED);
+    }
+
+    Kind kind() {
+      return kind;
+    }
+
+    /** The {@code Ended} that {@code e} is, or carries as suppressed by a try-with-resources block; else null. */
+    static Ended in(Throwable e) {
+      if (e instanceof Ended) {
+        return (Ended) e;
+      }
+      for (Throwable suppressed : e.getSuppressed()) {
+        if (suppressed instanceof Ended) {
+          return (Ended) suppressed;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** See {@link #validatingWithinDeadline}. */
+  private static final class ValidatingDataSource implements DataSource {
+    private final DataSource target;
+
+    ValidatingDataSource(DataSource target) {
+      this.target = target;
     }
 
     @Override
-    public void close() throws SQLException {
-      connection.close();
+    public Connection getConnection() throws SQLException {
+      return validatingWithinDeadline(target.getConnection());
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+      return validatingWithinDeadline(target.getConnection(username, password));
+    }
+
+    private static Connection validatingWithinDeadline(Connection connection) {
+      return (Connection) Proxy.newProxyInstance(Pool.class.getClassLoader(), new Class<?>[] {Connection.class},
+          (proxy, method, args) -> {
+            Long waitingUntil = WAITING_UNTIL.get();
+            if (waitingUntil != null && method.getName().equals("isValid")) {
+              long leftMillis = TimeUnit.NANOSECONDS.toMillis(waitingUntil - System.nanoTime());
+              // pgjdbc's isValid keeps a network timeout shorter than its own; HikariCP puts its own back after.
+              connection.setNetworkTimeout(DIRECT, (int) Math.max(1, Math.min(Integer.MAX_VALUE, leftMillis)));
+            }
+            try {
+              return method.invoke(connection, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+      return target.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+      target.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+      target.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+      return target.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      return target.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+      return iface.isInstance(this) ? iface.cast(this) : target.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+      return iface.isInstance(this) || target.isWrapperFor(iface);
     }
   }
 }

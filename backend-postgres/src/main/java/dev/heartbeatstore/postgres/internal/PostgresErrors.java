@@ -46,10 +46,13 @@ public final class PostgresErrors {
    */
   public RuntimeException translate(SQLException e, String operation, String table, String key) {
     String what = table + "." + operation + " (" + key + ")";
+    Pool.Ended ended = Pool.Ended.in(e);
     switch (classify(e)) {
+      case CLOSED:
+        return new StoreUnavailableException(what + " was ended: the heartbeat store was closed while it ran", e);
       case TIMEOUT:
         return new StoreTimeoutException(what + " did not finish within " + timeout.toMillis() + " ms on PostgreSQL at "
-            + server + ": " + describe(e), e);
+            + server + ": " + (ended != null && ended != e ? describe(ended) + "; " : "") + describe(e), e);
       case DUPLICATE:
         return new DuplicateRecordException(what + ": a record with this id already exists in " + table
             + duplicateDetail(e), e);
@@ -62,7 +65,7 @@ public final class PostgresErrors {
 
   /** The exception to throw when the store cannot start, e.g. while creating the pool or migrating. */
   public HeartbeatStoreException atStart(Throwable e, String step) {
-    Kind kind = classify(e);
+    Kind kind = classifyDriver(e);
     String text = "cannot " + step + " (PostgreSQL at " + server + "): " + describe(e);
     if (kind == Kind.TIMEOUT) {
       return new StoreTimeoutException(text + " (timeout " + timeout.toMillis() + " ms)", e);
@@ -70,9 +73,26 @@ public final class PostgresErrors {
     return new StoreUnavailableException(text, e);
   }
 
-  enum Kind { TIMEOUT, DUPLICATE, INVALID_VALUE, UNAVAILABLE }
+  enum Kind { TIMEOUT, DUPLICATE, INVALID_VALUE, UNAVAILABLE, CLOSED }
 
+  /**
+   * What happened. A call that {@link Pool}'s watchdog or the store's close ended carries a {@link Pool.Ended}
+   * (itself, or suppressed by the try-with-resources block); it decides unless the server's own answer
+   * was definite (a duplicate key, a value it cannot hold).
+   */
   static Kind classify(Throwable e) {
+    Pool.Ended ended = e instanceof SQLException ? Pool.Ended.in(e) : null;
+    Kind kind = ended == e ? null : classifyDriver(e);
+    if (ended == null) {
+      return kind;
+    }
+    if (kind == Kind.DUPLICATE || kind == Kind.INVALID_VALUE) {
+      return kind;
+    }
+    return ended.kind() == Pool.Ended.Kind.CLOSED ? Kind.CLOSED : Kind.TIMEOUT;
+  }
+
+  private static Kind classifyDriver(Throwable e) {
     String state = null;
     boolean poolTimeout = false;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -83,11 +103,16 @@ public final class PostgresErrors {
         return Kind.UNAVAILABLE;
       }
       if (t instanceof SQLTransientConnectionException) {
-        poolTimeout = true;
-      }
-      if (state == null && t instanceof SQLException) {
+        poolTimeout = true; // HikariCP's; it copies the SQLState of its last failure to connect or to validate
+      } else if (state == null && t instanceof SQLException) {
         state = ((SQLException) t).getSQLState();
       }
+    }
+    if (poolTimeout) {
+      // HikariCP gave up waiting for a connection at the deadline: a timeout, unless the server refuses
+      // connections outright (authentication, no such database, too many connections).
+      boolean refused = state != null && (state.startsWith("28") || state.startsWith("3D") || state.startsWith("53"));
+      return refused ? Kind.UNAVAILABLE : Kind.TIMEOUT;
     }
     if (state != null) {
       if (state.equals("57014") || state.equals("55P03")) {
@@ -103,8 +128,7 @@ public final class PostgresErrors {
         return Kind.INVALID_VALUE;
       }
     }
-    // HikariCP gave up waiting for a free connection while the database itself answers.
-    return poolTimeout ? Kind.TIMEOUT : Kind.UNAVAILABLE;
+    return Kind.UNAVAILABLE;
   }
 
   /** The driver's message with its SQLState, the password scrubbed. */

@@ -8,6 +8,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.PGProperty;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -15,13 +16,17 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * The PostgreSQL store: a HikariCP pool over pgjdbc, and the schema checked or migrated at open.
  *
- * <p>Deadlines: every pooled connection starts with {@code statement_timeout = HEARTBEAT_DB_TIMEOUT}
- * (a start-up option, so no extra round trip per operation), a socket timeout a little above it so
- * that a hung server cannot block a caller forever, and the pool waits at most the same timeout for a
- * free connection; a statement whose caller waited for its connection gets only what is left ({@link Pool}).
+ * <p>Deadlines are {@link Pool}'s: every pooled connection is set to {@code statement_timeout =
+ * HEARTBEAT_DB_TIMEOUT} once, when it opens (no extra round trip per operation), and a watchdog cancels, then
+ * cuts off, a statement still running shortly after its call's deadline, the wait for a connection included.
+ * A socket timeout of whole seconds above the deadline stays as the last resort.
+ *
+ * <p>{@link #close()} ends the calls in flight (they throw {@code StoreUnavailableException}), then closes the
+ * pool, waiting for that at most one deadline.
  */
 public final class PostgresHeartbeatStore implements HeartbeatStore {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PostgresHeartbeatStore.class);
   private static final AtomicInteger POOLS = new AtomicInteger();
   private static final String APPLICATION_NAME = "heartbeat-store";
   /** HikariCP refuses shorter waits. */
@@ -31,8 +36,10 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
   private final HikariDataSource pool;
   private final PostgresErrors errors;
   private final Duration timeout;
+  private final Pool leases;
   private final HeartbeatRepository heartbeats;
   private final HeartbeatMonitorRepository monitors;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private PostgresHeartbeatStore(PostgresUrl url, HikariDataSource pool, PostgresErrors errors, Clock clock,
                                  Duration timeout, boolean journal) {
@@ -40,7 +47,7 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
     this.pool = pool;
     this.errors = errors;
     this.timeout = timeout;
-    Pool leases = new Pool(pool, timeout);
+    this.leases = new Pool(pool, timeout);
     this.heartbeats = new PostgresHeartbeatRepository(leases, errors, journal);
     this.monitors = new PostgresMonitorRepository(leases, errors, clock, journal);
   }
@@ -67,7 +74,7 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
       PostgresSchema.apply(dataSource(url, timeout, false), config.migrate(), errors);
       return new PostgresHeartbeatStore(url, pool, errors, clock, timeout, journal);
     } catch (RuntimeException | Error e) {
-      pool.close();
+      closeWithin(pool, timeout);
       throw e;
     }
   }
@@ -76,13 +83,17 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
     long timeoutMs = config.timeout().toMillis();
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("heartbeat-store-postgres-" + POOLS.incrementAndGet());
-    hikari.setDataSource(dataSource(url, config.timeout(), true));
+    hikari.setDataSource(Pool.validatingWithinDeadline(dataSource(url, config.timeout(), true)));
     hikari.setMaximumPoolSize(config.poolSize());
     // A guest in the host's database: keep few idle connections, grow to poolSize under load.
     hikari.setMinimumIdle(Math.min(2, config.poolSize()));
     hikari.setConnectionTimeout(Math.max(MIN_POOL_WAIT_MS, timeoutMs));
     hikari.setValidationTimeout(Math.max(MIN_POOL_WAIT_MS, Math.min(timeoutMs, 5_000)));
     hikari.setAutoCommit(true);
+    // statement_timeout = the deadline for every statement a call sends, set once per connection, after pgjdbc's
+    // and HikariCP's own setup: as a start-up option it also bounded their first queries, and a deadline of a few
+    // ms failed the pool's start.
+    hikari.setConnectionInitSql("SET statement_timeout = " + Math.max(1, timeoutMs));
     try {
       return new HikariDataSource(hikari);
     } catch (RuntimeException e) {
@@ -91,8 +102,8 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
   }
 
   /**
-   * A pgjdbc data source for {@code url}. {@code pooled}: with the per-operation statement timeout and a
-   * socket timeout just above it; otherwise (migrations) with neither.
+   * A pgjdbc data source for {@code url}. {@code pooled}: with a socket timeout above the deadline (the pool sets
+   * the statement timeout); otherwise (migrations) with neither.
    */
   static PGSimpleDataSource dataSource(PostgresUrl url, Duration timeout, boolean pooled) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -112,10 +123,11 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
     ds.setLoginTimeout(timeoutSeconds);
     ds.setTcpKeepAlive(true);
     if (pooled) {
-      String options = ds.getOptions();
-      String statementTimeout = "-c statement_timeout=" + timeout.toMillis();
-      ds.setOptions(options == null || options.isBlank() ? statementTimeout : options + " " + statementTimeout);
+      // The last resort only: Pool's watchdog ends a call shortly after its deadline.
       ds.setSocketTimeout(timeoutSeconds + 2);
+      // Pool sends cancel requests from threads of its own; against a server that stopped answering, one
+      // gives up after this (whole seconds), long after the watchdog has closed the connection anyway.
+      ds.setCancelSignalTimeout(1);
     }
     return ds;
   }
@@ -148,10 +160,38 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
     return HeartbeatStoreConfig.POSTGRES;
   }
 
-  /** Closes the pool; idempotent. */
+  /**
+   * Ends the calls in flight, then closes the pool; idempotent. Returns within the deadline: should HikariCP take
+   * longer to shut down (it waits for a connection being opened to a server that stopped answering), that goes
+   * on in the background.
+   */
   @Override
   public void close() {
-    pool.close();
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    leases.close();
+    closeWithin(pool, timeout);
+  }
+
+  /**
+   * Closes HikariCP's pool on a thread of its own, waiting for it at most {@code timeout}. Its own thread, because
+   * HikariCP abandons a shutdown half done (its housekeeper thread left running) when the closing thread is
+   * interrupted, as the thread of a hedging store's secondary that is still opening is when that store closes.
+   */
+  private static void closeWithin(HikariDataSource pool, Duration timeout) {
+    Thread shutdown = new Thread(pool::close, pool.getPoolName() + "-close");
+    shutdown.setDaemon(true);
+    shutdown.start();
+    try {
+      shutdown.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (shutdown.isAlive()) {
+      log.warn("the PostgreSQL pool {} is still shutting down after {} ms; it goes on in the background",
+          pool.getPoolName(), timeout.toMillis());
+    }
   }
 
   @Override

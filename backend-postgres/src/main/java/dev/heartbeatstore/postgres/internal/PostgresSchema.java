@@ -12,6 +12,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.output.ValidateResult;
 
 /**
@@ -39,15 +40,29 @@ final class PostgresSchema {
       if (migrate) {
         migrateAlone(dataSource, flyway);
       } else {
-        check(flyway);
+        check(dataSource, flyway);
       }
     } catch (FlywayException e) {
-      if (hasSqlCause(e)) {
-        throw errors.atStart(e, migrate ? "apply the heartbeat-store schema" : "check the heartbeat-store schema");
+      String step = migrate ? "apply the heartbeat-store schema" : "check the heartbeat-store schema";
+      SQLException sql = sqlCause(e);
+      if (sql != null && !refusedByTheSchema(sql)) {
+        throw errors.atStart(e, step);
       }
+      // Flyway's own refusal, or SQL that PostgreSQL refuses whatever the retry: not retryable.
       throw new ConfigurationException("the heartbeat-store schema (history table " + HISTORY_TABLE
-          + ") cannot be " + (migrate ? "migrated" : "checked") + ": " + e.getMessage(), e);
+          + ") cannot be " + (migrate ? "migrated" : "checked") + ": "
+          + (sql != null ? errors.describe(sql) : e.getMessage()), e);
     }
+  }
+
+  /**
+   * SQL classes that say the database's schema or rights are wrong, not that it is unreachable: syntax
+   * errors and undefined or clashing objects (42), unsupported features (0A), integrity (23) and data (22).
+   */
+  private static boolean refusedByTheSchema(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("42") || state.startsWith("0A") || state.startsWith("23")
+        || state.startsWith("22"));
   }
 
   /**
@@ -69,6 +84,8 @@ final class PostgresSchema {
         s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
       }
       try {
+        refuseNewerSchema(flyway.info(), c);
+        Tables.refuseForeign(c);
         flyway.migrate();
       } finally {
         s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
@@ -104,18 +121,55 @@ final class PostgresSchema {
 
   /** The newest version among this library's migrations. */
   static String latestVersion(DataSource dataSource) {
-    MigrationInfo[] all = flyway(dataSource).info().all();
-    String latest = null;
-    for (MigrationInfo m : all) {
-      if (m.getVersion() != null && !"0".equals(m.getVersion().getVersion())) {
-        latest = m.getVersion().getVersion();
-      }
-    }
-    return latest;
+    MigrationVersion shipped = newestShipped(flyway(dataSource).info());
+    return shipped == null ? null : shipped.getVersion();
   }
 
-  private static void check(Flyway flyway) {
+  /** The newest migration this library ships (resolved from its location), whatever the database holds. */
+  private static MigrationVersion newestShipped(MigrationInfoService info) {
+    MigrationVersion newest = null;
+    for (MigrationInfo m : info.all()) {
+      if (m.getState().isResolved() && m.getVersion() != null && !m.getType().isBaseline()
+          && !m.getType().isSynthetic() && (newest == null || m.getVersion().compareTo(newest) > 0)) {
+        newest = m.getVersion();
+      }
+    }
+    return newest;
+  }
+
+  /**
+   * Refuses a schema that a newer heartbeat-store has migrated beyond what this library ships. Flyway
+   * itself lets that pass: its default {@code ignoreMigrationPatterns} is {@code *:future}, so neither
+   * {@code migrate} nor {@code validate} complains about applied versions it does not know, and this library
+   * would then write rows that the newer schema's rules (a column, a journal) expect to be written otherwise.
+   */
+  private static void refuseNewerSchema(MigrationInfoService info, Connection c) throws SQLException {
+    MigrationVersion shipped = newestShipped(info);
+    MigrationVersion newest = null;
+    for (MigrationInfo m : info.all()) {
+      if (m.getState().isApplied() && !m.getState().isResolved() && m.getVersion() != null
+          && (shipped == null || m.getVersion().compareTo(shipped) > 0)
+          && (newest == null || m.getVersion().compareTo(newest) > 0)) {
+        newest = m.getVersion();
+      }
+    }
+    if (newest != null) {
+      throw new ConfigurationException("the heartbeat-store schema version " + newest.getVersion()
+          + " is newer than this library (" + (shipped == null ? "none" : shipped.getVersion()) + ") knows;"
+          + " downgrading the library under a newer schema is not supported (history table " + HISTORY_TABLE
+          + " in schema \"" + Tables.currentSchema(c) + "\"): run a heartbeat-store release that ships version "
+          + newest.getVersion());
+    }
+  }
+
+  private static void check(DataSource dataSource, Flyway flyway) {
     MigrationInfoService info = flyway.info();
+    try (Connection c = dataSource.getConnection()) {
+      refuseNewerSchema(info, c);
+      Tables.refuseForeign(c);
+    } catch (SQLException e) {
+      throw new FlywayException("cannot read the heartbeat-store schema: " + e.getMessage(), e);
+    }
     MigrationInfo current = info.current();
     MigrationInfo[] pending = info.pending();
     String latest = pending.length > 0 ? pending[pending.length - 1].getVersion().getVersion() : null;
@@ -140,12 +194,12 @@ final class PostgresSchema {
     }
   }
 
-  private static boolean hasSqlCause(Throwable e) {
+  private static SQLException sqlCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SQLException) {
-        return true;
+        return (SQLException) t;
       }
     }
-    return false;
+    return null;
   }
 }

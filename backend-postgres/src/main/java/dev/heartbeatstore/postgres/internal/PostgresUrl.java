@@ -59,39 +59,33 @@ public final class PostgresUrl {
   }
 
   private static PostgresUrl fromJdbc(String url) {
-    int start = url.indexOf("//");
-    if (start >= 0) {
-      int end = start + 2;
-      while (end < url.length() && url.charAt(end) != '/' && url.charAt(end) != '?') {
-        end++;
-      }
-      if (url.substring(start + 2, end).indexOf('@') >= 0) {
-        // pgjdbc would read "user:password@host" as a host name and echo it in its errors.
-        throw malformed(url, "jdbc:postgresql:// takes no user:password@; use ?user=…&password=… or the postgres:// form");
-      }
+    if (Secrets.userInfoEnd(url) >= 0) {
+      // pgjdbc would read "user:password@host" as a host name and echo it in its errors.
+      throw malformed(url, "jdbc:postgresql:// takes no user:password@; use ?user=…&password=… or the postgres:// form");
     }
     Properties props = Driver.parseURL(url, null);
     if (props == null) {
       throw malformed(url, "pgjdbc cannot parse it");
     }
     String password = PGProperty.PASSWORD.getOrDefault(props);
-    String redacted = Secrets.scrub(redact(url), password);
+    String redacted = Secrets.scrub(Secrets.redactUrl(url), password);
     return new PostgresUrl(url, null, password, server(props), redacted);
   }
 
   private static PostgresUrl fromLibpq(String url) {
-    String rest = url.substring(url.indexOf("://") + 3);
+    int authority = url.indexOf("://") + 3;
+    // Where the user info ends is Secrets' rule, so that redaction hides exactly the password read here:
+    // a raw password may hold '@', '/', ':' and, before any '@' of the query, '?' and '#'.
+    int at = Secrets.userInfoEnd(url);
+    String userInfo = at >= 0 ? url.substring(authority, at) : null;
+    String rest = url.substring(at >= 0 ? at + 1 : authority);
     int hash = rest.indexOf('#');
     if (hash >= 0) {
       rest = rest.substring(0, hash);
     }
     int q = rest.indexOf('?');
     String query = q >= 0 ? rest.substring(q + 1) : "";
-    String beforeQuery = q >= 0 ? rest.substring(0, q) : rest;
-    // The last '@' ends the user info, so a password with an unencoded '@' still parses.
-    int at = beforeQuery.lastIndexOf('@');
-    String userInfo = at >= 0 ? beforeQuery.substring(0, at) : null;
-    String hostAndPath = beforeQuery.substring(at + 1);
+    String hostAndPath = q >= 0 ? rest.substring(0, q) : rest;
     int slash = hostAndPath.indexOf('/');
     String hosts = slash >= 0 ? hostAndPath.substring(0, slash) : hostAndPath;
     String database = slash >= 0 ? hostAndPath.substring(slash + 1) : "";
@@ -119,7 +113,7 @@ public final class PostgresUrl {
     if (props == null) {
       throw malformed(url, "pgjdbc cannot parse it", password);
     }
-    String redacted = Secrets.scrub(redact(url), password);
+    String redacted = Secrets.scrub(Secrets.redactUrl(url), password);
     return new PostgresUrl(jdbcUrl, user, password, server(props), redacted);
   }
 
@@ -200,28 +194,7 @@ public final class PostgresUrl {
 
   private static ConfigurationException malformed(String url, String problem, String password) {
     return new ConfigurationException(HeartbeatStoreConfig.DATABASE_URL + " is not a valid PostgreSQL URL ("
-        + problem + "): " + Secrets.scrub(redact(url), password) + "; accepted: " + ACCEPTED);
-  }
-
-  /**
-   * The URL for messages: {@link Secrets#redactUrl} plus, when the user info holds an unencoded
-   * {@code @}, everything between the first {@code :} of the user info and its last {@code @}.
-   */
-  static String redact(String url) {
-    String r = Secrets.redactUrl(url);
-    int start = r.indexOf("//");
-    if (start < 0) {
-      return r;
-    }
-    int q = r.indexOf('?', start);
-    int at = (q >= 0 ? r.substring(0, q) : r).lastIndexOf('@');
-    if (at > start) {
-      int colon = r.indexOf(':', start + 2);
-      if (colon >= 0 && colon < at) {
-        r = r.substring(0, colon + 1) + "***" + r.substring(at);
-      }
-    }
-    return r;
+        + problem + "): " + Secrets.scrub(Secrets.redactRefusedUrl(url), password) + "; accepted: " + ACCEPTED);
   }
 
   /** Whether the URL sets the pgjdbc parameter {@code name} itself. */
