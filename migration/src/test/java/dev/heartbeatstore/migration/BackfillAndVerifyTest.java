@@ -150,12 +150,15 @@ class BackfillAndVerifyTest {
 
   @Test
   @Order(4)
-  @DisplayName("a checkpoint of another direction is refused with a clear message")
+  @DisplayName("a checkpoint of another direction, or one that names no databases, is refused with a clear message")
   void refusesForeignCheckpoint() throws Exception {
     Path checkpoint = dir.resolve("other.checkpoint");
     Files.writeString(checkpoint, "from=turso\nto=postgres\nmonitorsDone=true\n");
     assertThatThrownBy(() -> Backfill.builder(config).checkpoint(checkpoint).build().run())
-        .hasMessageContaining("from turso to postgres").hasMessageContaining("not from postgres to turso");
+        .isInstanceOf(CheckpointMismatchException.class)
+        .hasMessageContaining("from turso [databases not recorded] to postgres")
+        .hasMessageContaining("not from postgres [postgresql system ")
+        .hasMessageContaining("--restart");
   }
 
   @Test
