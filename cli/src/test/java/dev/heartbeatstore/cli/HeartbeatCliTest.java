@@ -209,6 +209,23 @@ class HeartbeatCliTest {
     }
 
     @Test
+    @DisplayName("verify --help documents --settle, --since, --repair and --give-up-after, and what the exit codes mean")
+    void verifyHelp() throws Exception {
+      Cli.Result r = Cli.run(dir, Cli.env(Map.of()), "verify", "--help");
+      assertThat(r.exit()).isZero();
+      assertThat(r.out()).contains("--settle=DURATION", "default 1m", "--since=DURATION", "--repair",
+          "--give-up-after=DURATION", "default 5m", "settled", "pending", "Exit 0", "3:");
+    }
+
+    @Test
+    @DisplayName("verify with a duration it cannot read exits 2 and says what it accepts")
+    void verifyBadDuration() throws Exception {
+      Cli.Result r = Cli.run(dir, Cli.env(Map.of()), "verify", "--settle", "soon");
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err()).contains("'soon' is not a duration such as 30s, 5m");
+    }
+
+    @Test
     @DisplayName("backfill --help documents --restart, --rate and --give-up-after")
     void backfillHelp() throws Exception {
       Cli.Result r = Cli.run(dir, Cli.env(Map.of()), "backfill", "--help");
