@@ -408,7 +408,7 @@ public final class HeartbeatStoreConfig {
    *
    * @throws ConfigurationException naming {@code variable}
    */
-  static Duration parseDuration(String variable, String value) {
+  public static Duration parseDuration(String variable, String value) {
     String v = value.trim();
     Duration d;
     Matcher m = SIMPLE_DURATION.matcher(v.toLowerCase(Locale.ROOT));

@@ -105,8 +105,8 @@ class HedgingBackendTest {
     }
 
     @Test
-    @DisplayName("sqld killed mid-run: no primary failure, the counter equals the writes the secondary missed, "
-        + "writes reach it again after restart")
+    @DisplayName("sqld killed mid-run: no primary failure, the missed writes are counted, and once sqld is back every "
+        + "write reaches it through the journal")
     void secondaryKilledMidRun() {
       String user = newUserId();
       try (HeartbeatStore hedging = fixture.hedging(both(sqld.url()));
@@ -114,25 +114,14 @@ class HedgingBackendTest {
         List<Heartbeat> written = new ArrayList<>(store(hedging, user, 20));
         sqld.kill();
         written.addAll(store(hedging, user, 30));
-        assertThat(fixture.failures()).isEqualTo(30);
+        assertThat(fixture.failures(p -> !"journal.replay".equals(p.getAttributes().get(OPERATION)))).isEqualTo(30);
         sqld.restart();
-        // The circuit breaker may rest the secondary up to a second before it probes it again.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-          long failuresBefore = fixture.failures();
-          written.addAll(store(hedging, user, 1));
-          assertThat(fixture.failures()).isEqualTo(failuresBefore);
-        });
         written.addAll(store(hedging, user, 10));
 
         assertThat(pg.heartbeats().index(user, "+1555003", ALL)).containsExactlyInAnyOrderElementsOf(written);
         try (HeartbeatStore turso = HedgingFixture.turso(sqld.url())) {
-          List<Heartbeat> onSecondary = turso.heartbeats().index(user, "+1555003", ALL);
-          List<Heartbeat> missed = new ArrayList<>(written);
-          missed.removeAll(onSecondary);
-          assertThat(written).containsAll(onSecondary);
-          assertThat(missed).hasSizeGreaterThanOrEqualTo(30);
-          assertThat(fixture.failures()).isEqualTo(missed.size());
-          assertThat(onSecondary).containsAll(written.subList(written.size() - 10, written.size()));
+          await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+              assertThat(turso.heartbeats().index(user, "+1555003", ALL)).containsExactlyInAnyOrderElementsOf(written));
         }
       }
     }
@@ -257,28 +246,33 @@ class HedgingBackendTest {
     }
 
     @Test
-    @DisplayName("a hung secondary: writes never block, a full queue drops and counts, close() gives up in bounded time")
-    void fullQueueDropsWithoutBlocking() {
+    @DisplayName("a hung secondary: writes never block, a full queue loses nothing, close() gives up in bounded time")
+    void fullQueueLosesNothing() {
       String user = newUserId();
       HeartbeatStore hedging = fixture.hedging(both(sqld.url()).hedgingMode(HedgingMode.ASYNC).hedgingQueueSize(10)
           .hedgingSecondaryTimeout(Duration.ofMillis(500)));
+      List<Heartbeat> written;
       try (HeartbeatStore pg = HedgingFixture.postgres(sqld.url())) {
         sqld.pause();
         long start = System.nanoTime();
-        store(hedging, user, 200);
+        written = store(hedging, user, 200);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         // 200 PostgreSQL writes take well under a second here; 200 waits on the hung secondary would take 100 s.
         assertThat(took).isLessThan(Duration.ofSeconds(20));
         assertThat(pg.heartbeats().index(user, "+1555003", ALL)).hasSize(200);
-        long dropped = fixture.failures(p -> "queue_full".equals(p.getAttributes().get(ERROR_TYPE)));
-        assertThat(dropped).isGreaterThanOrEqualTo(200 - 10 - 4);
-        assertThat(fixture.queueDepth()).isBetween(1L, 10L);
+        long closing = System.nanoTime();
         hedging.close();
-        // Every write is accounted for: applied, failed on the secondary, dropped or abandoned.
-        assertThat(fixture.failures()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(20));
       } finally {
         sqld.resume();
         hedging.close();
+      }
+      // Whatever the queue dropped or close() abandoned is in the journal: the next store's relay delivers it.
+      try (HeartbeatStore next = fixture.hedging(both(sqld.url()));
+          HeartbeatStore turso = HedgingFixture.turso(sqld.url())) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+            assertThat(turso.heartbeats().index(user, "+1555003", ALL)).containsExactlyInAnyOrderElementsOf(written));
+        assertThat(next.backendName()).isEqualTo("hedging");
       }
     }
 

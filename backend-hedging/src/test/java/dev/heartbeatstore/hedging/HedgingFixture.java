@@ -27,10 +27,16 @@ final class HedgingFixture implements AutoCloseable {
   private final SdkMeterProvider meterProvider = SdkMeterProvider.builder().registerMetricReader(metrics).build();
   final OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder().setMeterProvider(meterProvider).build();
 
+  /**
+   * PostgreSQL in a schema of this test JVM's own: the hedging journal lives beside the tables, and a
+   * journal is meant to be drained to one secondary, not to whichever sqld another test run started.
+   */
+  static final String POSTGRES_URL = TestPostgres.isolatedSchema("hedging");
+
   /** The settings shared by the hedging store and the direct views of each side. */
   static HeartbeatStoreConfig.Builder both(String tursoUrl) {
     return HeartbeatStoreConfig.builder()
-        .databaseUrl(TestPostgres.url())
+        .databaseUrl(POSTGRES_URL)
         .tursoDatabaseUrl(tursoUrl);
   }
 

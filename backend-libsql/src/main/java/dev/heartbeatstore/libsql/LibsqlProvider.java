@@ -3,10 +3,12 @@ package dev.heartbeatstore.libsql;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.libsql.internal.LibsqlMigrationAccess;
+import dev.heartbeatstore.libsql.internal.LibsqlReplicationAccess;
 import dev.heartbeatstore.libsql.internal.LibsqlStore;
 import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
 import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.ReplicationAccess;
 import java.util.Set;
 
 /**
@@ -33,11 +35,16 @@ public final class LibsqlProvider implements BackendProvider {
 
   @Override
   public HeartbeatStore open(BackendContext context) {
-    return LibsqlStore.open(context.config(), context.clock());
+    return LibsqlStore.open(context.config(), context.clock(), context.journalWrites());
   }
 
   @Override
   public MigrationAccess openMigrationAccess(BackendContext context) {
     return LibsqlMigrationAccess.open(context.config(), context.clock());
+  }
+
+  @Override
+  public ReplicationAccess openReplicationAccess(BackendContext context) {
+    return LibsqlReplicationAccess.open(context.config(), context.clock());
   }
 }

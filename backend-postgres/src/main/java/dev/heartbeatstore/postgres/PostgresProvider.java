@@ -4,9 +4,11 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.postgres.internal.PostgresHeartbeatStore;
 import dev.heartbeatstore.postgres.internal.PostgresMigrationAccess;
+import dev.heartbeatstore.postgres.internal.PostgresReplicationAccess;
 import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
 import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.ReplicationAccess;
 
 /**
  * The PostgreSQL backend ({@code HEARTBEAT_DB_BACKEND=postgres}): a HikariCP pool over pgjdbc, the
@@ -29,11 +31,16 @@ public final class PostgresProvider implements BackendProvider {
 
   @Override
   public HeartbeatStore open(BackendContext context) {
-    return PostgresHeartbeatStore.open(context.config(), context.clock());
+    return PostgresHeartbeatStore.open(context.config(), context.clock(), context.journalWrites());
   }
 
   @Override
   public MigrationAccess openMigrationAccess(BackendContext context) {
     return PostgresMigrationAccess.open(context.config(), context.clock());
+  }
+
+  @Override
+  public ReplicationAccess openReplicationAccess(BackendContext context) {
+    return PostgresReplicationAccess.open(context.config(), context.clock());
   }
 }

@@ -5,6 +5,7 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.ReplicationAccess;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
@@ -32,6 +33,18 @@ final class DoctorCommand extends ConfiguredCommand {
       } catch (HeartbeatStoreException e) {
         healthy = false;
         out.printf("%s: NOT OK: %s%n", name, e.getMessage());
+      }
+    }
+    if (healthy && HeartbeatStoreConfig.HEDGING.equals(config.backend())) {
+      for (String side : ConnectionOptions.sides(config)) {
+        try (ReplicationAccess journal = StoreFactory.openReplicationAccess(checkOnly, side)) {
+          ReplicationAccess.Stats s = journal.stats();
+          out.printf("journal of %s: depth %d, lag %.1f s, dead letters %d%n", side, s.depth(),
+              s.lag().toMillis() / 1000.0, s.deadLetters());
+        } catch (HeartbeatStoreException e) {
+          healthy = false;
+          out.printf("journal of %s: NOT OK: %s%n", side, e.getMessage());
+        }
       }
     }
     return healthy ? HeartbeatCli.OK : HeartbeatCli.UNAVAILABLE;

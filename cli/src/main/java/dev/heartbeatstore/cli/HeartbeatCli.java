@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "heartbeat", mixinStandardHelpOptions = true, version = "heartbeat 0.1.0-SNAPSHOT",
     description = "Phone heartbeats in PostgreSQL or libSQL/Turso, and the migration between them.",
     subcommands = {DemoCommand.class, MigrateCommand.class, BackfillCommand.class, VerifyCommand.class,
-        DoctorCommand.class, CommandLine.HelpCommand.class})
+        JournalCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class HeartbeatCli implements Runnable {
 
   public static final int OK = 0;

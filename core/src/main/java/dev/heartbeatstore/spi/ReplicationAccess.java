@@ -60,10 +60,11 @@ public interface ReplicationAccess extends AutoCloseable {
 
   /**
    * The journal's state: pending entries, the oldest one's age by the database's own clock (0 when
-   * empty), and the entries moved aside because the secondary refused them.
+   * empty), the oldest and newest pending seq (0 when empty), and the entries moved aside because the
+   * secondary refused them.
    */
-  record Stats(long depth, Duration lag, long oldestSeq, long deadLetters) {
-    public static final Stats EMPTY = new Stats(0, Duration.ZERO, 0, 0);
+  record Stats(long depth, Duration lag, long oldestSeq, long newestSeq, long deadLetters) {
+    public static final Stats EMPTY = new Stats(0, Duration.ZERO, 0, 0, 0);
   }
 
   /** A dead-lettered entry and why the secondary refused it. */

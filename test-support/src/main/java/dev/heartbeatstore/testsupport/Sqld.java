@@ -373,6 +373,32 @@ public final class Sqld implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
+  /**
+   * Runs one SQL statement on the sqld at {@code url} (no token) over the Hrana HTTP API, outside any
+   * store: for tests that change the database behind the library's back. Fails on any error.
+   */
+  public static void execute(String url, String sql) {
+    String escaped = sql.replace("\\", "\\\\").replace("\"", "\\\"");
+    String body = "{\"requests\":[{\"type\":\"execute\",\"stmt\":{\"sql\":\"" + escaped + "\"}},{\"type\":\"close\"}]}";
+    try {
+      java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/v2/pipeline"))
+              .timeout(java.time.Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200 || response.body().contains("\"type\":\"error\"")) {
+        throw new IllegalStateException("sqld refused " + sql + ": HTTP " + response.statusCode() + " " + response.body());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A port nobody listens on right now, on the loopback interface. */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

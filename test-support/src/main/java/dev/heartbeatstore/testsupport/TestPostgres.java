@@ -34,6 +34,49 @@ public final class TestPostgres {
     return url;
   }
 
+  /**
+   * {@link #url()} with {@code currentSchema} set to a new, empty schema named {@code prefix_<random>}:
+   * tables (and a hedging journal) that no other test run shares.
+   */
+  public static String isolatedSchema(String prefix) {
+    String base = url();
+    String schema = prefix + "_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl(base));
+         java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + schema);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot create the test schema " + schema + ": " + e.getMessage(), e);
+    }
+    return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+  }
+
+  /** A pgjdbc URL for either accepted form; {@code postgres://user:pass@host/db} moves its user into parameters. */
+  static String jdbcUrl(String url) {
+    if (url.startsWith("jdbc:")) {
+      return url;
+    }
+    java.net.URI uri = java.net.URI.create(url);
+    StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost())
+        .append(uri.getPort() > 0 ? ":" + uri.getPort() : "").append(uri.getRawPath());
+    String query = uri.getRawQuery();
+    String separator = "?";
+    if (query != null) {
+      jdbc.append('?').append(query);
+      separator = "&";
+    }
+    String userInfo = uri.getUserInfo();
+    if (userInfo != null) {
+      int colon = userInfo.indexOf(':');
+      String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+      jdbc.append(separator).append("user=").append(java.net.URLEncoder.encode(user, java.nio.charset.StandardCharsets.UTF_8));
+      if (colon >= 0) {
+        jdbc.append("&password=").append(java.net.URLEncoder.encode(userInfo.substring(colon + 1),
+            java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return jdbc.toString();
+  }
+
   private static void locate() {
     String configured = TestEnvironment.get(VARIABLE);
     if (configured != null) {

@@ -36,14 +36,21 @@ final class AsyncWriter extends SecondaryWriter {
   private final Lane[] lanes;
   private final int capacity;
   private final Duration drainTimeout;
+  private final long staleAfterNanos;
   /** Writes accepted and not yet applied, failed or abandoned: the bound of the queue, over all lanes. */
   private final AtomicInteger pending = new AtomicInteger();
   private volatile boolean closing;
   /** Set when close() gives up: lanes stop taking writes, close() counts what is left. */
   private volatile boolean abandoning;
 
-  AsyncWriter(Secondary secondary, HedgingMetrics metrics, int capacity, int laneCount, Duration drainTimeout) {
+  /**
+   * @param staleAfter a queued write older than this is left to the journal's relay instead of applied:
+   *                   the relay may already have replayed a newer change of the same key
+   */
+  AsyncWriter(Secondary secondary, HedgingMetrics metrics, int capacity, int laneCount, Duration drainTimeout,
+              Duration staleAfter) {
     super(secondary, metrics);
+    this.staleAfterNanos = staleAfter.toNanos();
     this.capacity = capacity;
     this.drainTimeout = drainTimeout;
     this.lanes = new Lane[laneCount];
@@ -155,6 +162,11 @@ final class AsyncWriter extends SecondaryWriter {
         List<SecondaryWrite> batch = new ArrayList<>(1);
         batch.add(write);
         try {
+          if (System.nanoTime() - write.createdNanos() > staleAfterNanos) {
+            log.debug("hedging: {} {} waited too long in the queue; the journal's relay applies it", write.operation(),
+                write.key());
+            continue;
+          }
           if (write.heartbeat() == null) {
             apply(write);
             continue;

@@ -1,12 +1,15 @@
 package dev.heartbeatstore.hedging.internal;
 
+import dev.heartbeatstore.spi.ReplicationAccess;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableDoubleGauge;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /** The hedging backend's own instruments. */
 final class HedgingMetrics implements AutoCloseable {
@@ -25,11 +28,17 @@ final class HedgingMetrics implements AutoCloseable {
   static final String CIRCUIT_OPEN = "circuit_open";
   /** error.type of a queued write abandoned when close() ran out of time. */
   static final String ABANDONED = "abandoned_at_close";
+  /** error.type of a journal entry the secondary refused for its content, moved to the dead letters. */
+  static final String DEAD_LETTER = "dead_letter";
+  static final String JOURNAL_DEPTH = "hedging.journal.depth";
+  static final String JOURNAL_LAG = "hedging.journal.lag";
 
   private final Meter meter;
   private final LongCounter writeFailures;
   private final LongCounter readMismatches;
   private ObservableLongGauge queueDepth;
+  private ObservableLongGauge journalDepth;
+  private ObservableDoubleGauge journalLag;
 
   HedgingMetrics(OpenTelemetry openTelemetry) {
     this.meter = openTelemetry.getMeter("dev.heartbeatstore.hedging");
@@ -59,6 +68,19 @@ final class HedgingMetrics implements AutoCloseable {
         .buildWithCallback(m -> m.record(depth.getAsLong()));
   }
 
+  /** The journal's gauges, read from the relay's latest look at the journal. */
+  void observeJournal(Supplier<ReplicationAccess.Stats> stats) {
+    journalDepth = meter.gaugeBuilder(JOURNAL_DEPTH)
+        .ofLongs()
+        .setUnit("1")
+        .setDescription("Journal entries the secondary has not received yet.")
+        .buildWithCallback(m -> m.record(stats.get().depth()));
+    journalLag = meter.gaugeBuilder(JOURNAL_LAG)
+        .setUnit("s")
+        .setDescription("Seconds since the oldest journal entry not yet applied to the secondary was written.")
+        .buildWithCallback(m -> m.record(stats.get().lag().toMillis() / 1000.0));
+  }
+
   static String errorType(Throwable e) {
     return e.getClass().getName();
   }
@@ -67,6 +89,12 @@ final class HedgingMetrics implements AutoCloseable {
   public void close() {
     if (queueDepth != null) {
       queueDepth.close();
+    }
+    if (journalDepth != null) {
+      journalDepth.close();
+    }
+    if (journalLag != null) {
+      journalLag.close();
     }
   }
 }

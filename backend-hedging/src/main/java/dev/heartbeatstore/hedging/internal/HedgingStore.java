@@ -9,6 +9,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.IndexParams;
 import dev.heartbeatstore.spi.BackendContext;
+import dev.heartbeatstore.spi.ReplicationAccess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,9 @@ public final class HedgingStore implements HeartbeatStore {
   private final HeartbeatStore primary;
   private final Secondary secondary;
   private final SecondaryWriter writer;
+  private final JournalRelay relay;
+  private final ReplicationAccess primaryJournal;
+  private final LazyReplica secondaryReplica;
   private final ReadVerifier verifier;
   private final HedgingMetrics metrics;
   private final SharedClock clock;
@@ -39,21 +43,30 @@ public final class HedgingStore implements HeartbeatStore {
   private final HeartbeatMonitorRepository monitors = new Monitors();
 
   private HedgingStore(HeartbeatStore primary, Secondary secondary, SecondaryWriter writer,
-                       ReadVerifier verifier, HedgingMetrics metrics, SharedClock clock) {
+                       ReadVerifier verifier, HedgingMetrics metrics, SharedClock clock, JournalRelay relay,
+                       ReplicationAccess primaryJournal, LazyReplica secondaryReplica) {
     this.clock = clock;
     this.primary = primary;
     this.secondary = secondary;
     this.writer = writer;
+    this.relay = relay;
+    this.primaryJournal = primaryJournal;
+    this.secondaryReplica = secondaryReplica;
     this.verifier = verifier;
     this.metrics = metrics;
   }
 
-  /** Opens the primary (its failure is thrown) and, fail-open, the secondary. */
+  /**
+   * Opens the primary, journaling its writes, and its journal (their failure is thrown); then, fail-open,
+   * the secondary, and starts the relay that drains the journal to it.
+   */
   public static HedgingStore open(BackendContext context) {
     SharedClock clock = new SharedClock(context.clock());
     HeartbeatStoreConfig config = context.config().toBuilder().clock(clock).build();
-    HeartbeatStore primary = context.openBackend(config.hedgingPrimary(), config);
+    HeartbeatStore primary = context.openJournaledBackend(config.hedgingPrimary(), config);
+    ReplicationAccess primaryJournal = null;
     try {
+      primaryJournal = context.openReplicationAccess(config.hedgingPrimary(), config);
       HedgingMetrics metrics = new HedgingMetrics(context.openTelemetry());
       Duration secondaryTimeout = config.hedgingSecondaryTimeout();
       HeartbeatStoreConfig secondaryConfig = config.toBuilder()
@@ -63,14 +76,34 @@ public final class HedgingStore implements HeartbeatStore {
       Secondary secondary = new Secondary(secondaryName, () -> context.openBackend(secondaryName, secondaryConfig));
       secondary.start(secondaryTimeout);
       SecondaryWriter writer = config.hedgingMode() == HeartbeatStoreConfig.HedgingMode.ASYNC
-          ? new AsyncWriter(secondary, metrics, config.hedgingQueueSize(), ASYNC_LANES, DRAIN_TIMEOUT)
+          ? new AsyncWriter(secondary, metrics, config.hedgingQueueSize(), ASYNC_LANES, DRAIN_TIMEOUT,
+              relayGrace(secondaryTimeout).minus(secondaryTimeout))
           : new SecondaryWriter.Sync(secondary, metrics);
       ReadVerifier verifier = new ReadVerifier(config.hedgingVerifyReads(), secondary, metrics);
-      return new HedgingStore(primary, secondary, writer, verifier, metrics, clock);
+      // The relay replays with the store's own deadline: a batch of entries is more work than one write.
+      LazyReplica secondaryReplica = new LazyReplica(secondaryName,
+          () -> context.openReplicationAccess(secondaryName, config));
+      JournalRelay relay = new JournalRelay(primaryJournal, secondaryReplica, relayGrace(secondaryTimeout), metrics,
+          secondaryName);
+      relay.start();
+      return new HedgingStore(primary, secondary, writer, verifier, metrics, clock, relay, primaryJournal,
+          secondaryReplica);
     } catch (RuntimeException e) {
+      if (primaryJournal != null) {
+        primaryJournal.close();
+      }
       primary.close();
       throw e;
     }
+  }
+
+  /**
+   * How old a journal entry must be before the relay replays it: the caller's own secondary write (sync)
+   * or the async lane has had its chance by then, so the two rarely race; one that did still converges,
+   * since a replay makes the secondary match the primary's current rows.
+   */
+  static Duration relayGrace(Duration secondaryTimeout) {
+    return secondaryTimeout.plusSeconds(1);
   }
 
   @Override
@@ -93,17 +126,28 @@ public final class HedgingStore implements HeartbeatStore {
     return writer.pending();
   }
 
+  /** The primary's journal as the relay last saw it (about every second). */
+  public ReplicationAccess.Stats journalStats() {
+    return relay.stats();
+  }
+
   @Override
   public void close() {
     try {
       writer.close();
     } finally {
+      relay.close();
       verifier.close();
       metrics.close();
       try {
         secondary.close();
+        secondaryReplica.close();
       } finally {
-        primary.close();
+        try {
+          primaryJournal.close();
+        } finally {
+          primary.close();
+        }
       }
     }
   }

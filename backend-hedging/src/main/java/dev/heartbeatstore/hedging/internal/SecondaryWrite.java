@@ -15,7 +15,12 @@ import java.util.function.Consumer;
  *                   consecutive ones as one {@code storeAll}); else null
  */
 record SecondaryWrite(String operation, String routingKey, String key, Consumer<HeartbeatStore> action,
-                      Heartbeat heartbeat) {
+                      Heartbeat heartbeat, long createdNanos) {
+
+  SecondaryWrite(String operation, String routingKey, String key, Consumer<HeartbeatStore> action,
+                 Heartbeat heartbeat) {
+    this(operation, routingKey, key, action, heartbeat, System.nanoTime());
+  }
 
   SecondaryWrite(String operation, String routingKey, String key, Consumer<HeartbeatStore> action) {
     this(operation, routingKey, key, action, null);

@@ -3,6 +3,8 @@ package dev.heartbeatstore.hedging.internal;
 import dev.heartbeatstore.DuplicateRecordException;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.StoreTimeoutException;
+import dev.heartbeatstore.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +59,7 @@ abstract class SecondaryWriter implements AutoCloseable {
       breaker.success();
       log.debug("hedging: secondary {} already had {} {}", secondary.name(), write.operation(), write.key());
     } catch (RuntimeException e) {
-      breaker.failure();
+      countTowardsBreaker(e);
       failed(write, HedgingMetrics.errorType(e), e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
@@ -96,8 +98,20 @@ abstract class SecondaryWriter implements AutoCloseable {
         apply(w);
       }
     } catch (RuntimeException e) {
-      breaker.failure();
+      countTowardsBreaker(e);
       failed(first, HedgingMetrics.errorType(e), e.getClass().getSimpleName() + ": " + e.getMessage(), writes.size());
+    }
+  }
+
+  /**
+   * Only a failure of the secondary's health (unreachable, too slow) rests it; an error about one write's
+   * content (a row it refuses) means the secondary answered, and must not stop the writes of others.
+   */
+  private void countTowardsBreaker(RuntimeException e) {
+    if (e instanceof StoreUnavailableException || e instanceof StoreTimeoutException) {
+      breaker.failure();
+    } else {
+      breaker.success();
     }
   }
 

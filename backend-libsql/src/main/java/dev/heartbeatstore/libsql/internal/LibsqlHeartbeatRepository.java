@@ -12,15 +12,23 @@ import java.util.Optional;
 final class LibsqlHeartbeatRepository implements HeartbeatRepository {
 
   private final SqlSession session;
+  private final boolean journal;
 
-  LibsqlHeartbeatRepository(SqlSession session) {
+  /** {@code journal}: each write also records its hedging journal entries, in the same transaction. */
+  LibsqlHeartbeatRepository(SqlSession session, boolean journal) {
     this.session = session;
+    this.journal = journal;
   }
 
   @Override
   public void store(Heartbeat h) {
     try {
-      session.execute("heartbeats.store", insert(h));
+      if (journal) {
+        session.executeAtomically("heartbeats.store", List.of(insert(h),
+            Statement.of(SqliteSql.JOURNAL_ENTRY, "heartbeat", Rows.uuid(h.id()))));
+      } else {
+        session.execute("heartbeats.store", insert(h));
+      }
     } catch (DuplicateRecordException e) {
       throw new DuplicateRecordException("heartbeats.store: a heartbeat with id " + h.id() + " already exists", e);
     }
@@ -29,6 +37,9 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
   @Override
   public void storeAll(List<Heartbeat> heartbeats) {
     List<Statement> inserts = session.bulkRowsAsJson() ? jsonInserts(heartbeats) : singleRowInserts(heartbeats);
+    if (journal) {
+      inserts.add(Statement.of(SqliteSql.JOURNAL_ENTRIES_FROM_JSON, "heartbeat", Rows.idsAsJson(heartbeats)));
+    }
     try {
       session.executeAtomically("heartbeats.storeAll", inserts);
     } catch (DuplicateRecordException e) {
@@ -81,7 +92,13 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void deleteAllForUser(String userId) {
-    session.execute("heartbeats.deleteAllForUser", Statement.of(SqliteSql.DELETE_HEARTBEATS_OF_USER, userId));
+    Statement delete = Statement.of(SqliteSql.DELETE_HEARTBEATS_OF_USER, userId);
+    if (journal) {
+      session.executeAtomically("heartbeats.deleteAllForUser",
+          List.of(delete, Statement.of(SqliteSql.JOURNAL_ENTRY, "heartbeats_of_user", userId)));
+    } else {
+      session.execute("heartbeats.deleteAllForUser", delete);
+    }
   }
 
   private static Statement insert(Heartbeat h) {

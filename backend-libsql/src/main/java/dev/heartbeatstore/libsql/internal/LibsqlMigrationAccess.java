@@ -44,8 +44,23 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
 
   private final SqlSession session;
 
+  /** Last writer wins: a stored monitor is overwritten only by a newer {@code updated_at}. */
+  private static final String MONITOR_UPSERT_IF_NEWER =
+      MONITOR_UPSERT + " WHERE heartbeat_monitors.updated_at < excluded.updated_at";
+
   private LibsqlMigrationAccess(SqlSession session) {
     this.session = session;
+  }
+
+  /** Over a session someone else owns (and closes). */
+  static LibsqlMigrationAccess over(SqlSession session) {
+    return new LibsqlMigrationAccess(session);
+  }
+
+  /** Inserts absent monitors and overwrites those whose stored {@code updated_at} is older, in one transaction. */
+  int upsertMonitorsIfNewer(List<HeartbeatMonitor> monitors) {
+    return monitors.isEmpty() ? 0
+        : sum(session.executeAtomically("upsertIfNewer", monitorRows(monitors, MONITOR_UPSERT_IF_NEWER)));
   }
 
   /** Opens the database {@code TURSO_DATABASE_URL} names, with the schema applied or checked as the store does. */

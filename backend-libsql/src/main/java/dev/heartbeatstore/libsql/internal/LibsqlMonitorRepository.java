@@ -13,18 +13,33 @@ final class LibsqlMonitorRepository implements HeartbeatMonitorRepository {
 
   private final SqlSession session;
   private final Clock clock;
+  private final boolean journal;
 
-  LibsqlMonitorRepository(SqlSession session, Clock clock) {
+  /** {@code journal}: each write also records its hedging journal entries, in the same transaction. */
+  LibsqlMonitorRepository(SqlSession session, Clock clock, boolean journal) {
     this.session = session;
     this.clock = clock;
+    this.journal = journal;
+  }
+
+  /** The write alone, or with its journal entries ({@code before} and {@code after} it) in one transaction. */
+  private void write(String operation, Statement before, Statement write, Statement after) {
+    if (!journal) {
+      session.execute(operation, write);
+    } else if (before != null) {
+      session.executeAtomically(operation, List.of(before, write));
+    } else {
+      session.executeAtomically(operation, List.of(write, after));
+    }
   }
 
   @Override
   public void store(HeartbeatMonitor m) {
     try {
-      session.execute("heartbeat_monitors.store", Statement.of(SqliteSql.INSERT_MONITOR,
+      write("heartbeat_monitors.store", null, Statement.of(SqliteSql.INSERT_MONITOR,
           Rows.uuid(m.id()), Rows.uuid(m.phoneId()), m.userId(), m.queueId(), m.owner(),
-          Rows.bool(m.phoneOnline()), Rows.micros(m.createdAt()), Rows.micros(m.updatedAt())));
+          Rows.bool(m.phoneOnline()), Rows.micros(m.createdAt()), Rows.micros(m.updatedAt())),
+          Statement.of(SqliteSql.JOURNAL_ENTRY, "monitor", Rows.uuid(m.id())));
     } catch (DuplicateRecordException e) {
       throw new DuplicateRecordException("heartbeat_monitors.store: a monitor with id " + m.id() + " already exists", e);
     }
@@ -44,24 +59,28 @@ final class LibsqlMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void updateQueueId(UUID monitorId, String queueId) {
-    session.execute("heartbeat_monitors.updateQueueId",
-        Statement.of(SqliteSql.UPDATE_MONITOR_QUEUE_ID, queueId, now(), Rows.uuid(monitorId)));
+    write("heartbeat_monitors.updateQueueId", null,
+        Statement.of(SqliteSql.UPDATE_MONITOR_QUEUE_ID, queueId, now(), Rows.uuid(monitorId)),
+        Statement.of(SqliteSql.JOURNAL_MONITOR_IF_CHANGED, Rows.uuid(monitorId)));
   }
 
   @Override
   public void delete(String userId, String owner) {
-    session.execute("heartbeat_monitors.delete", Statement.of(SqliteSql.DELETE_MONITOR, userId, owner));
+    write("heartbeat_monitors.delete", Statement.of(SqliteSql.JOURNAL_MONITORS_OF_OWNER, userId, owner),
+        Statement.of(SqliteSql.DELETE_MONITOR, userId, owner), null);
   }
 
   @Override
   public void updatePhoneOnline(String userId, UUID monitorId, boolean online) {
-    session.execute("heartbeat_monitors.updatePhoneOnline", Statement.of(SqliteSql.UPDATE_MONITOR_PHONE_ONLINE,
-        Rows.bool(online), now(), userId, Rows.uuid(monitorId)));
+    write("heartbeat_monitors.updatePhoneOnline", null, Statement.of(SqliteSql.UPDATE_MONITOR_PHONE_ONLINE,
+        Rows.bool(online), now(), userId, Rows.uuid(monitorId)),
+        Statement.of(SqliteSql.JOURNAL_MONITOR_IF_CHANGED, Rows.uuid(monitorId)));
   }
 
   @Override
   public void deleteAllForUser(String userId) {
-    session.execute("heartbeat_monitors.deleteAllForUser", Statement.of(SqliteSql.DELETE_MONITORS_OF_USER, userId));
+    write("heartbeat_monitors.deleteAllForUser", Statement.of(SqliteSql.JOURNAL_MONITORS_OF_USER, userId),
+        Statement.of(SqliteSql.DELETE_MONITORS_OF_USER, userId), null);
   }
 
   private long now() {

@@ -20,10 +20,10 @@ public final class LibsqlStore implements HeartbeatStore {
   private final HeartbeatMonitorRepository monitors;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  LibsqlStore(SqlSession session, Clock clock) {
+  LibsqlStore(SqlSession session, Clock clock, boolean journal) {
     this.session = session;
-    this.heartbeats = new LibsqlHeartbeatRepository(session);
-    this.monitors = new LibsqlMonitorRepository(session, clock);
+    this.heartbeats = new LibsqlHeartbeatRepository(session, journal);
+    this.monitors = new LibsqlMonitorRepository(session, clock, journal);
   }
 
   /**
@@ -32,9 +32,14 @@ public final class LibsqlStore implements HeartbeatStore {
    * @throws ConfigurationException for a bad URL or a missing schema with {@code migrate=false}
    */
   public static LibsqlStore open(HeartbeatStoreConfig config, Clock clock) {
+    return open(config, clock, false);
+  }
+
+  /** Like {@link #open(HeartbeatStoreConfig, Clock)}; {@code journal}: writes record hedging journal entries. */
+  public static LibsqlStore open(HeartbeatStoreConfig config, Clock clock, boolean journal) {
     SqlSession session = Sessions.open(config, clock);
     log.info("heartbeat-store opened {}", session.describe());
-    return new LibsqlStore(session, clock);
+    return new LibsqlStore(session, clock, journal);
   }
 
   @Override

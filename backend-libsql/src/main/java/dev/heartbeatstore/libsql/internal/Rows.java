@@ -65,6 +65,15 @@ final class Rows {
     return out.toString();
   }
 
+  /** The heartbeats' ids as a JSON array of strings (UUID text needs no escaping). */
+  static String idsAsJson(List<Heartbeat> heartbeats) {
+    StringBuilder json = new StringBuilder(heartbeats.size() * 39 + 2).append('[');
+    for (int i = 0; i < heartbeats.size(); i++) {
+      json.append(i == 0 ? "\"" : ",\"").append(heartbeats.get(i).id()).append('"');
+    }
+    return json.append(']').toString();
+  }
+
   private static final JsonFactory JSON = new JsonFactory();
 
   static Instant instant(long micros) {

@@ -64,4 +64,24 @@ final class SqliteSql {
   static final String DELETE_MONITOR = "DELETE FROM heartbeat_monitors WHERE user_id = ? AND owner = ?";
 
   static final String DELETE_MONITORS_OF_USER = "DELETE FROM heartbeat_monitors WHERE user_id = ?";
+
+  // ---- the hedging journal: written in the same transaction as the change it records ----
+
+  static final String JOURNAL_ENTRY = "INSERT INTO heartbeat_journal (entity, entity_key) VALUES (?, ?)";
+
+  /** One entry per element of a JSON array of keys. */
+  static final String JOURNAL_ENTRIES_FROM_JSON =
+      "INSERT INTO heartbeat_journal (entity, entity_key) SELECT ?, value FROM json_each(?)";
+
+  /** After an UPDATE of one monitor: an entry only when it changed a row. */
+  static final String JOURNAL_MONITOR_IF_CHANGED =
+      "INSERT INTO heartbeat_journal (entity, entity_key) SELECT 'monitor', ? WHERE changes() > 0";
+
+  /** Before a DELETE by (user_id, owner): an entry per monitor it is about to delete. */
+  static final String JOURNAL_MONITORS_OF_OWNER = "INSERT INTO heartbeat_journal (entity, entity_key)"
+      + " SELECT 'monitor', id FROM heartbeat_monitors WHERE user_id = ? AND owner = ?";
+
+  /** Before a DELETE by user_id: an entry per monitor it is about to delete. */
+  static final String JOURNAL_MONITORS_OF_USER = "INSERT INTO heartbeat_journal (entity, entity_key)"
+      + " SELECT 'monitor', id FROM heartbeat_monitors WHERE user_id = ?";
 }

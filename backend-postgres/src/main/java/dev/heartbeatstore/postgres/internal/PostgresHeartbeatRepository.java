@@ -51,15 +51,23 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   private final Pool pool;
   private final PostgresErrors errors;
+  private final String insert;
+  private final String insertAll;
+  private final String deleteAllForUser;
 
-  PostgresHeartbeatRepository(Pool pool, PostgresErrors errors) {
+  /** {@code journal}: each write also records its hedging journal entries, in the same statement. */
+  PostgresHeartbeatRepository(Pool pool, PostgresErrors errors, boolean journal) {
     this.pool = pool;
     this.errors = errors;
+    this.insert = journal ? JournalSql.perRow(INSERT, "heartbeat", "id::text") : INSERT;
+    this.insertAll = journal ? JournalSql.perRow(INSERT_ALL, "heartbeat", "id::text") : INSERT_ALL;
+    this.deleteAllForUser = journal
+        ? JournalSql.once(DELETE_ALL_FOR_USER, "heartbeats_of_user", "user_id") : DELETE_ALL_FOR_USER;
   }
 
   @Override
   public void store(Heartbeat h) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(INSERT)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(insert)) {
       ps.setObject(1, h.id());
       ps.setString(2, h.owner());
       ps.setString(3, h.version());
@@ -74,7 +82,7 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void storeAll(List<Heartbeat> heartbeats) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(INSERT_ALL)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(insertAll)) {
       bindArrays(ps, heartbeats);
       ps.executeUpdate();
     } catch (SQLException e) {
@@ -152,7 +160,7 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void deleteAllForUser(String userId) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(DELETE_ALL_FOR_USER)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(deleteAllForUser)) {
       ps.setString(1, userId);
       ps.executeUpdate();
     } catch (SQLException e) {

@@ -35,14 +35,14 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
   private final HeartbeatMonitorRepository monitors;
 
   private PostgresHeartbeatStore(PostgresUrl url, HikariDataSource pool, PostgresErrors errors, Clock clock,
-                                 Duration timeout) {
+                                 Duration timeout, boolean journal) {
     this.url = url;
     this.pool = pool;
     this.errors = errors;
     this.timeout = timeout;
     Pool leases = new Pool(pool, timeout);
-    this.heartbeats = new PostgresHeartbeatRepository(leases, errors);
-    this.monitors = new PostgresMonitorRepository(leases, errors, clock);
+    this.heartbeats = new PostgresHeartbeatRepository(leases, errors, journal);
+    this.monitors = new PostgresMonitorRepository(leases, errors, clock, journal);
   }
 
   /**
@@ -52,6 +52,11 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
    * @throws dev.heartbeatstore.StoreUnavailableException when PostgreSQL cannot be reached
    */
   public static PostgresHeartbeatStore open(HeartbeatStoreConfig config, Clock clock) {
+    return open(config, clock, false);
+  }
+
+  /** Like {@link #open(HeartbeatStoreConfig, Clock)}; {@code journal}: writes record hedging journal entries. */
+  public static PostgresHeartbeatStore open(HeartbeatStoreConfig config, Clock clock, boolean journal) {
     PostgresUrl url = PostgresUrl.parse(config.databaseUrl());
     Duration timeout = config.timeout();
     PostgresErrors errors = new PostgresErrors(url, timeout);
@@ -60,7 +65,7 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
       // Its own, unpooled connection without a statement timeout: migrations may take longer than one
       // operation's deadline, and Flyway may want a second connection while the pool is small.
       PostgresSchema.apply(dataSource(url, timeout, false), config.migrate(), errors);
-      return new PostgresHeartbeatStore(url, pool, errors, clock, timeout);
+      return new PostgresHeartbeatStore(url, pool, errors, clock, timeout, journal);
     } catch (RuntimeException | Error e) {
       pool.close();
       throw e;

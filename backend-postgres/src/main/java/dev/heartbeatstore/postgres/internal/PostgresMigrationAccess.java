@@ -170,38 +170,11 @@ public final class PostgresMigrationAccess implements MigrationAccess {
   }
 
   private int updateMonitors(String sql, String operation, List<HeartbeatMonitor> monitors) {
-    int n = monitors.size();
-    String[] ids = new String[n];
-    String[] phoneIds = new String[n];
-    String[] userIds = new String[n];
-    String[] queueIds = new String[n];
-    String[] owners = new String[n];
-    boolean[] online = new boolean[n];
-    String[] created = new String[n];
-    String[] updated = new String[n];
-    for (int i = 0; i < n; i++) {
-      HeartbeatMonitor m = monitors.get(i);
-      ids[i] = m.id().toString();
-      phoneIds[i] = m.phoneId().toString();
-      userIds[i] = m.userId();
-      queueIds[i] = m.queueId();
-      owners[i] = m.owner();
-      online[i] = m.phoneOnline();
-      created[i] = Timestamps.toText(m.createdAt());
-      updated[i] = Timestamps.toText(m.updatedAt());
-    }
     try (Connection c = store.pool().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, ids);
-      ps.setObject(2, phoneIds);
-      ps.setObject(3, userIds);
-      ps.setObject(4, queueIds);
-      ps.setObject(5, owners);
-      ps.setObject(6, online);
-      ps.setObject(7, created);
-      ps.setObject(8, updated);
+      PostgresMonitorRepository.bindArrays(ps, monitors);
       return ps.executeUpdate();
     } catch (SQLException e) {
-      throw errors.translate(e, operation, PostgresMonitorRepository.TABLE, n + " monitors");
+      throw errors.translate(e, operation, PostgresMonitorRepository.TABLE, monitors.size() + " monitors");
     }
   }
 

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -45,15 +46,31 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
   private final PostgresErrors errors;
   private final Clock clock;
 
-  PostgresMonitorRepository(Pool pool, PostgresErrors errors, Clock clock) {
+  private final String insert;
+  private final String updateQueueId;
+  private final String delete;
+  private final String updatePhoneOnline;
+  private final String deleteAllForUser;
+
+  /** {@code journal}: each write also records its hedging journal entries, in the same statement. */
+  PostgresMonitorRepository(Pool pool, PostgresErrors errors, Clock clock, boolean journal) {
     this.pool = pool;
     this.errors = errors;
     this.clock = clock;
+    this.insert = journaled(INSERT, journal);
+    this.updateQueueId = journaled(UPDATE_QUEUE_ID, journal);
+    this.delete = journaled(DELETE, journal);
+    this.updatePhoneOnline = journaled(UPDATE_PHONE_ONLINE, journal);
+    this.deleteAllForUser = journaled(DELETE_ALL_FOR_USER, journal);
+  }
+
+  private static String journaled(String write, boolean journal) {
+    return journal ? JournalSql.perRow(write, "monitor", "id::text") : write;
   }
 
   @Override
   public void store(HeartbeatMonitor m) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(INSERT)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(insert)) {
       ps.setObject(1, m.id());
       ps.setObject(2, m.phoneId());
       ps.setString(3, m.userId());
@@ -96,7 +113,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void updateQueueId(UUID monitorId, String queueId) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(UPDATE_QUEUE_ID)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(updateQueueId)) {
       ps.setString(1, queueId);
       ps.setObject(2, Timestamps.toDatabase(now()));
       ps.setObject(3, monitorId);
@@ -108,7 +125,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void delete(String userId, String owner) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(DELETE)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(delete)) {
       ps.setString(1, userId);
       ps.setString(2, owner);
       ps.executeUpdate();
@@ -119,7 +136,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void updatePhoneOnline(String userId, UUID monitorId, boolean online) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(UPDATE_PHONE_ONLINE)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(updatePhoneOnline)) {
       ps.setBoolean(1, online);
       ps.setObject(2, Timestamps.toDatabase(now()));
       ps.setObject(3, monitorId);
@@ -132,7 +149,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void deleteAllForUser(String userId) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(DELETE_ALL_FOR_USER)) {
+    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(deleteAllForUser)) {
       ps.setString(1, userId);
       ps.executeUpdate();
     } catch (SQLException e) {
@@ -142,6 +159,41 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /**
+   * Binds the eight column arrays of an {@code unnest(uuid[], uuid[], text[], text[], text[], bool[],
+   * timestamptz[], timestamptz[])} in column order.
+   */
+  static void bindArrays(PreparedStatement ps, List<HeartbeatMonitor> monitors) throws SQLException {
+    int n = monitors.size();
+    String[] ids = new String[n];
+    String[] phoneIds = new String[n];
+    String[] userIds = new String[n];
+    String[] queueIds = new String[n];
+    String[] owners = new String[n];
+    boolean[] online = new boolean[n];
+    String[] created = new String[n];
+    String[] updated = new String[n];
+    for (int i = 0; i < n; i++) {
+      HeartbeatMonitor m = monitors.get(i);
+      ids[i] = m.id().toString();
+      phoneIds[i] = m.phoneId().toString();
+      userIds[i] = m.userId();
+      queueIds[i] = m.queueId();
+      owners[i] = m.owner();
+      online[i] = m.phoneOnline();
+      created[i] = Timestamps.toText(m.createdAt());
+      updated[i] = Timestamps.toText(m.updatedAt());
+    }
+    ps.setObject(1, ids);
+    ps.setObject(2, phoneIds);
+    ps.setObject(3, userIds);
+    ps.setObject(4, queueIds);
+    ps.setObject(5, owners);
+    ps.setObject(6, online);
+    ps.setObject(7, created);
+    ps.setObject(8, updated);
   }
 
   /** The current row; a value that cannot be a {@link HeartbeatMonitor} → {@link CorruptRecordException}. */
