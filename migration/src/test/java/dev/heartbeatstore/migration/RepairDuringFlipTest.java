@@ -11,6 +11,7 @@ import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.postgres.IsolatedSchema;
 import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.ReplicationAccess;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -50,26 +51,30 @@ class RepairDuringFlipTest {
       toTurso.freeze();
       HeartbeatStore onPostgres = HeartbeatStores.open(direct.toBuilder().hedgingPrimary("postgres").hedgingMode(mode)
           .hedgingSecondaryTimeout(Duration.ofMillis(300)).tursoDatabaseUrl("http://127.0.0.1:" + toTurso.port()).build());
-      Written first = write(onPostgres, "flip");
+      Written first = write(onPostgres, "flip", MigrationFixture.user(3));
       assertOnlyOn(direct, "postgres", first);
 
       // The operator flips: HEARTBEAT_HEDGING_PRIMARY=turso heartbeat verify --repair.
       Verifier.Report flip = Verifier.builder(direct.toBuilder().hedgingPrimary("turso").build()).repair(true)
           .build().run();
-      assertThat(flip.repairs().monitorsDeleted() + flip.repairs().heartbeatsDeleted()).as("%s", flip).isZero();
+      assertThat(flip.identical()).as("writes in flight are not differences: %s", flip).isTrue();
+      assertThat(flip.monitorCandidates().pendingInJournal()).as("%s", flip).isPositive();
+      assertThat(flip.heartbeatCandidates().pendingInJournal()).as("%s", flip).isPositive();
+      assertThat(flip.repairs()).isEqualTo(Verifier.Repairs.NONE);
       assertOnlyOn(direct, "postgres", first);
 
       // 2. Instances on Turso as primary; PostgreSQL answers nobody from them for now.
       toPostgres.freeze();
       HeartbeatStore onTurso = HeartbeatStores.open(direct.toBuilder().hedgingPrimary("turso").hedgingMode(mode)
           .hedgingSecondaryTimeout(Duration.ofMillis(300)).databaseUrl(viaProxy(postgres.url(), toPostgres.port())).build());
-      Written second = write(onTurso, "rollback");
+      Written second = write(onTurso, "rollback", MigrationFixture.user(6));
       assertOnlyOn(direct, "turso", second);
 
       // The rollback: HEARTBEAT_HEDGING_PRIMARY=postgres heartbeat verify --repair.
       Verifier.Report rollback = Verifier.builder(direct.toBuilder().hedgingPrimary("postgres").build()).repair(true)
           .build().run();
-      assertThat(rollback.repairs().monitorsDeleted() + rollback.repairs().heartbeatsDeleted()).as("%s", rollback).isZero();
+      assertThat(rollback.identical()).as("writes in flight are not differences: %s", rollback).isTrue();
+      assertThat(rollback.repairs()).isEqualTo(Verifier.Repairs.NONE);
       assertOnlyOn(direct, "turso", second);
       assertOnlyOn(direct, "postgres", first);
 
@@ -85,16 +90,23 @@ class RepairDuringFlipTest {
       for (String side : List.of("postgres", "turso")) {
         assertPresent(direct, side, first);
         assertPresent(direct, side, second);
+        try (ReplicationAccess access = StoreFactory.openReplicationAccess(direct, side)) {
+          assertThat(access.heartbeatIdsOfUser(first.deletedUser())).as("deleted on " + side).isEmpty();
+          assertThat(access.heartbeatIdsOfUser(second.deletedUser())).as("deleted on " + side).isEmpty();
+        }
       }
       Verifier.Report after = Verifier.builder(direct).settle(Duration.ZERO).build().run();
       assertThat(after.identical()).as("%s", after).isTrue();
     }
   }
 
-  /** What one service wrote: a monitor created now, one created with old timestamps, and an old heartbeat. */
-  record Written(HeartbeatMonitor fresh, HeartbeatMonitor old, Heartbeat oldHeartbeat) {}
+  /**
+   * What one service wrote: a monitor created now, one created with old timestamps, an old heartbeat;
+   * and the user whose (old) heartbeats it deleted.
+   */
+  record Written(HeartbeatMonitor fresh, HeartbeatMonitor old, Heartbeat oldHeartbeat, String deletedUser) {}
 
-  private static Written write(HeartbeatStore service, String user) {
+  private static Written write(HeartbeatStore service, String user, String deletedUser) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     HeartbeatMonitor fresh = new HeartbeatMonitor(UUID.randomUUID(), UUID.randomUUID(), user, "", "+15551110001",
         true, now, now);
@@ -105,7 +117,9 @@ class RepairDuringFlipTest {
     service.monitors().store(fresh);
     service.monitors().store(old);
     service.heartbeats().store(oldHeartbeat);
-    return new Written(fresh, old, oldHeartbeat);
+    // A repair must not copy them back from the side that has not seen the delete yet.
+    service.heartbeats().deleteAllForUser(deletedUser);
+    return new Written(fresh, old, oldHeartbeat, deletedUser);
   }
 
   private static void assertOnlyOn(HeartbeatStoreConfig config, String side, Written w) {
