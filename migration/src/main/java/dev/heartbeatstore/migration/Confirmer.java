@@ -38,7 +38,8 @@ final class Confirmer<T> {
   private final Window window;
   private final boolean repair;
   private final int maxDifferences;
-  private final Map<UUID, Candidate<T>> pending = new LinkedHashMap<>();
+  /** Candidates not yet decided, by id (a heartbeat seen at two places in the scan is one candidate). */
+  private final Map<UUID, Candidate<T>> held = new LinkedHashMap<>();
 
   long primaryRows;
   long secondaryRows;
@@ -70,11 +71,11 @@ final class Confirmer<T> {
 
   /** A row the scan found on one side only ({@code onPrimary} or {@code onSecondary} null), or different on both. */
   void candidate(UUID id, T onPrimary, T onSecondary) {
-    Candidate<T> c = pending.get(id);
+    Candidate<T> c = held.get(id);
     if (c == null) {
       candidates++;
       c = new Candidate<>(id);
-      pending.put(id, c);
+      held.put(id, c);
     }
     if (onPrimary != null) {
       c.seen.add(onPrimary);
@@ -82,18 +83,18 @@ final class Confirmer<T> {
     if (onSecondary != null) {
       c.seen.add(onSecondary);
     }
-    if (pending.size() >= Verifier.CONFIRM_BATCH) {
+    if (held.size() >= Verifier.CONFIRM_BATCH) {
       flush();
     }
   }
 
   /** Confirms (and repairs) the candidates held so far. */
   void flush() {
-    if (pending.isEmpty()) {
+    if (held.isEmpty()) {
       return;
     }
-    List<Candidate<T>> batch = new ArrayList<>(pending.values());
-    pending.clear();
+    List<Candidate<T>> batch = new ArrayList<>(held.values());
+    held.clear();
 
     Map<UUID, T> s1 = kind.read(secondary, batch);
     Map<UUID, T> p1 = kind.read(primary, batch);

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Compares two backends while the service keeps writing to them. Both are scanned in the same global
@@ -246,17 +248,17 @@ public final class Verifier {
 
   /** A keyset-paged scan read one row at a time; it ends at the first row {@code keep} refuses (the scan order is the time order). */
   private static final class Scan<T, C> {
-    private final java.util.function.Function<C, List<T>> page;
+    private final Function<C, List<T>> page;
     private final Side side;
-    private final java.util.function.Function<T, C> cursorOf;
-    private final java.util.function.Predicate<T> keep;
+    private final Function<T, C> cursorOf;
+    private final Predicate<T> keep;
     private List<T> rows = List.of();
     private int index;
     private C cursor;
     private boolean done;
 
-    Scan(C start, java.util.function.Function<C, List<T>> page, Side side, java.util.function.Function<T, C> cursorOf,
-         java.util.function.Predicate<T> keep) {
+    Scan(C start, Function<C, List<T>> page, Side side, Function<T, C> cursorOf,
+         Predicate<T> keep) {
       this.cursor = start;
       this.page = page;
       this.side = side;
