@@ -88,6 +88,9 @@ final class VerifyCommand extends ConfiguredCommand {
     ids(out, "monitor", "missing on the secondary", r.monitors().missing());
     ids(out, "monitor", "different", r.monitors().different());
     ids(out, "monitor", "only on the secondary", r.monitors().extra());
+    if (r.retries() > 0) {
+      out.printf("  %d calls tried again after a timeout or an unavailable side%n", r.retries());
+    }
     for (String note : r.notes()) {
       out.println("  note: " + note);
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -63,6 +64,9 @@ public final class Verifier {
     static final Confirmation NONE = new Confirmation(0, 0, 0, 0, 0);
   }
 
+  /** Rows each side's scan has read so far of one table ({@code heartbeats}, {@code heartbeat_monitors}), after each page. */
+  public record Progress(String table, long primaryRows, long secondaryRows) {}
+
   /** Per (user, owner): how many settled heartbeats each side's scan read, and whether their contents hash the same. */
   public record GroupDifference(String userId, String owner, long primaryCount, long secondaryCount,
                                 long primaryHash, long secondaryHash) {}
@@ -77,13 +81,14 @@ public final class Verifier {
    * The outcome: identical when no confirmed difference remains to report and every candidate could be
    * decided. {@code settledBefore}: rows changed after it were not compared; {@code since}: rows changed
    * before it were not compared (null: no lower bound). {@code notes} say what the run could not use
-   * (e.g. a side without a journal).
+   * (e.g. a side without a journal); {@code retries} counts calls tried again after a timeout or an
+   * unavailable side.
    */
   public record Report(String primary, String secondary, Instant settledBefore, Instant since,
                        Differences heartbeats, Differences monitors,
                        Confirmation heartbeatCandidates, Confirmation monitorCandidates,
                        long groupsCompared, List<GroupDifference> differingGroups,
-                       boolean repaired, Repairs repairs, List<String> notes, Duration took) {
+                       boolean repaired, Repairs repairs, List<String> notes, long retries, Duration took) {
     public boolean identical() {
       return heartbeats.identical() && monitors.identical()
           && heartbeatCandidates.unconfirmable() == 0 && monitorCandidates.unconfirmable() == 0;
@@ -99,6 +104,7 @@ public final class Verifier {
   private final Duration settle;
   private final Duration since;
   private final Duration giveUpAfter;
+  private final Consumer<Progress> progress;
 
   private Verifier(Builder b) {
     this.config = b.config;
@@ -110,6 +116,7 @@ public final class Verifier {
     this.settle = b.settle;
     this.since = b.since;
     this.giveUpAfter = b.giveUpAfter;
+    this.progress = b.progress;
   }
 
   public static Builder builder(HeartbeatStoreConfig config) {
@@ -150,7 +157,7 @@ public final class Verifier {
           hb.notRepairedCount + mon.notRepairedCount);
       return new Report(primary, secondary, settledBefore, from, hb.differences(), mon.differences(),
           hb.confirmation(), mon.confirmation(), groups.size(), groups.differing(), repair, repairs,
-          List.copyOf(notes), Duration.ofNanos(System.nanoTime() - started));
+          List.copyOf(notes), retry.retries(), Duration.ofNanos(System.nanoTime() - started));
     }
   }
 
@@ -182,6 +189,7 @@ public final class Verifier {
         h -> new HeartbeatCursor(h.timestamp(), h.id()), h -> window.settled(h.timestamp()));
     Scan<Heartbeat, HeartbeatCursor> ss = new Scan<>(start, c -> s.tables.heartbeatsAfter(c, batchSize), s,
         h -> new HeartbeatCursor(h.timestamp(), h.id()), h -> window.settled(h.timestamp()));
+    reportPages("heartbeats", ps, ss);
     Heartbeat a = ps.next();
     Heartbeat b = ss.next();
     while (a != null || b != null) {
@@ -216,6 +224,7 @@ public final class Verifier {
         HeartbeatMonitor::id, m -> true);
     Scan<HeartbeatMonitor, UUID> ss = new Scan<>(null, c -> s.tables.monitorsAfter(c, batchSize), s,
         HeartbeatMonitor::id, m -> true);
+    reportPages("heartbeat_monitors", ps, ss);
     HeartbeatMonitor a = ps.next();
     HeartbeatMonitor b = ss.next();
     while (a != null || b != null) {
@@ -246,6 +255,12 @@ public final class Verifier {
     }
   }
 
+  private void reportPages(String table, Scan<?, ?> primaryScan, Scan<?, ?> secondaryScan) {
+    Runnable report = () -> progress.accept(new Progress(table, primaryScan.read, secondaryScan.read));
+    primaryScan.afterPage = report;
+    secondaryScan.afterPage = report;
+  }
+
   /** A keyset-paged scan read one row at a time; it ends at the first row {@code keep} refuses (the scan order is the time order). */
   private static final class Scan<T, C> {
     private final Function<C, List<T>> page;
@@ -256,6 +271,9 @@ public final class Verifier {
     private int index;
     private C cursor;
     private boolean done;
+    /** Rows read so far (pages fetched), and what to do after each page. */
+    long read;
+    Runnable afterPage = () -> {};
 
     Scan(C start, Function<C, List<T>> page, Side side, Function<T, C> cursorOf,
          Predicate<T> keep) {
@@ -279,6 +297,8 @@ public final class Verifier {
           return null;
         }
         cursor = cursorOf.apply(rows.get(rows.size() - 1));
+        read += rows.size();
+        afterPage.run();
       }
       T row = rows.get(index++);
       if (!keep.test(row)) {
@@ -333,11 +353,18 @@ public final class Verifier {
     private Duration settle = MigrationArguments.DEFAULT_SETTLE;
     private Duration since;
     private Duration giveUpAfter = MigrationArguments.DEFAULT_GIVE_UP_AFTER;
+    private Consumer<Progress> progress = p -> {};
 
     private Builder(HeartbeatStoreConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       this.primary = config.hedgingPrimary();
       this.secondary = config.hedgingSecondary();
+    }
+
+    /** Called after each page either side's scan reads. */
+    public Builder progress(Consumer<Progress> progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
     }
 
     /** The source of truth: {@code postgres} or {@code turso}; default the hedging primary. */
