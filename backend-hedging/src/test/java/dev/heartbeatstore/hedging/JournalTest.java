@@ -46,7 +46,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 class JournalTest {
 
   /** How long a drained journal may take to reach the secondary here: generous, the machine may be loaded. */
-  private static final Duration CATCH_UP = Duration.ofSeconds(90);
+  private static final Duration CATCH_UP = Duration.ofMinutes(3);
+  /** Each writer's pause between writes: a busy service, not a bulk load (16 threads: at most ~1,600 writes/s). */
+  private static final long WRITE_GAP_MILLIS = 10;
+
+  private static final Duration OUTAGE = Duration.ofSeconds(60);
 
   private Sqld sqld;
   private HedgingFixture fixture;
@@ -65,7 +69,7 @@ class JournalTest {
 
   @ParameterizedTest(name = "{0} mode")
   @EnumSource(HedgingMode.class)
-  @DisplayName("the secondary frozen for a while under 16 writer threads: every acknowledged write reaches it")
+  @DisplayName("the secondary frozen for 60 s under 16 writer threads: every acknowledged write reaches it")
   void secondaryFrozenUnderLoad(HedgingMode mode) throws Exception {
     Written written = new Written();
     try (HeartbeatStore hedging = fixture.hedging(both(sqld.url()).hedgingMode(mode)
@@ -81,8 +85,9 @@ class JournalTest {
       sqld.pause();
       try {
         int before = written.heartbeats.size();
-        // Long enough for the queue (100) to overflow and the breaker to open, many times over.
-        await().atMost(CATCH_UP).pollDelay(Duration.ofSeconds(5)).until(() -> written.heartbeats.size() >= before + 500);
+        // The queue (100) overflows and the breaker opens many times over.
+        Thread.sleep(OUTAGE.toMillis());
+        assertThat(written.heartbeats.size()).as("the primary kept serving").isGreaterThan(before + 500);
       } finally {
         sqld.resume();
       }
@@ -262,6 +267,12 @@ class JournalTest {
       Heartbeat h = heartbeat(user, "+1555400");
       store.heartbeats().store(h);
       written.heartbeats.add(h);
+      try {
+        Thread.sleep(WRITE_GAP_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
       if (++i % 10 == 0) {
         store.monitors().updatePhoneOnline(user, m.id(), i % 20 == 0);
       }

@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * The libSQL/Turso backend ({@code HEARTBEAT_DB_BACKEND=turso}, alias {@code libsql}):
  * {@code TURSO_DATABASE_URL} = {@code libsql://}, {@code https://} or {@code http://} for a remote
- * server (Hrana over HTTP), {@code file:} for a local SQLite file (sqlite-jdbc).
+ * server (Hrana over HTTP), {@code file:} for a local SQLite file (sqlite-jdbc), {@code file::memory:} for a
+ * private in-memory database.
  */
 public final class LibsqlProvider implements BackendProvider {
 

@@ -13,6 +13,7 @@ import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.IndexParams;
+import dev.heartbeatstore.libsql.internal.LibsqlMigrationAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +54,14 @@ class FileBackendTest {
     return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("heartbeats.db"));
   }
 
+  /** The latest schema version this library ships. */
+  private static int latestSchemaVersion() {
+    try (LibsqlMigrationAccess access = LibsqlMigrationAccess.open(Fixtures.config("file::memory:").build(),
+        java.time.Clock.systemUTC())) {
+      return Integer.parseInt(access.expectedSchemaVersion());
+    }
+  }
+
   @Nested
   @DisplayName("schema")
   class Schema {
@@ -67,6 +78,9 @@ class FileBackendTest {
         assertThat(rs.getString(2)).isEqualTo("heartbeats and monitors");
         assertThat(rs.next()).isTrue();
         assertThat(rs.getInt(1)).isEqualTo(2);
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(3);
+        assertThat(rs.getString(2)).isEqualTo("hedging journal");
         assertThat(rs.next()).isFalse();
       }
     }
@@ -103,12 +117,82 @@ class FileBackendTest {
     }
 
     @Test
+    @DisplayName("with migrate=false on a file that does not exist, start fails with a ConfigurationException that says what to do, and creates nothing")
+    void checkOnlyOnMissingFile() throws Exception {
+      assertThatThrownBy(() -> Fixtures.open(url(), b -> b.migrate(false)))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("does not exist")
+          .hasMessageContaining("HEARTBEAT_DB_MIGRATE=true");
+      try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+        assertThat(files).isEmpty();
+      }
+    }
+
+    @Test
     @DisplayName("with migrate=false on an empty database, start fails with a ConfigurationException that says what to do")
-    void checkOnlyOnEmptyDatabase() {
+    void checkOnlyOnEmptyDatabase() throws SQLException {
+      try (Connection c = raw()) {
+        c.createStatement().executeUpdate("CREATE TABLE scratch (a INTEGER)");
+        c.createStatement().executeUpdate("DROP TABLE scratch");
+      }
       assertThatThrownBy(() -> Fixtures.open(url(), b -> b.migrate(false)))
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("schema is missing")
           .hasMessageContaining("HEARTBEAT_DB_MIGRATE");
+    }
+
+    @Test
+    @DisplayName("a heartbeats table that is not heartbeat-store's is refused at start with a ConfigurationException, and nothing is added to the database")
+    void foreignHeartbeatsTable() throws SQLException {
+      try (Connection c = raw()) {
+        c.createStatement().executeUpdate("CREATE TABLE heartbeats (beat_id INTEGER PRIMARY KEY, pulse TEXT)");
+        c.createStatement().executeUpdate("INSERT INTO heartbeats (pulse) VALUES ('theirs')");
+      }
+      for (boolean migrate : new boolean[] {true, false}) {
+        assertThatThrownBy(() -> Fixtures.open(url(), b -> b.migrate(migrate)))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("heartbeats");
+      }
+      assertThatThrownBy(() -> Fixtures.open(url()))
+          .hasMessageContaining("the table heartbeats exists")
+          .hasMessageContaining("not created by heartbeat-store");
+      try (Connection c = raw(); ResultSet rs = c.createStatement().executeQuery(
+          "SELECT group_concat(name) FROM sqlite_master")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("heartbeats");
+      }
+    }
+
+    @Test
+    @DisplayName("a heartbeats table that is not heartbeat-store's, beside a history that lacks version 1, is refused the same way")
+    void foreignHeartbeatsTableBesideHistory() throws SQLException {
+      Fixtures.open(url()).close();
+      try (Connection c = raw()) {
+        c.createStatement().executeUpdate("DROP TABLE heartbeats");
+        c.createStatement().executeUpdate("CREATE TABLE heartbeats (beat_id INTEGER PRIMARY KEY, pulse TEXT)");
+        c.createStatement().executeUpdate("DELETE FROM heartbeat_store_schema_history");
+      }
+      assertThatThrownBy(() -> Fixtures.open(url()))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("the table heartbeats exists")
+          .hasMessageContaining("not created by heartbeat-store");
+    }
+
+    @Test
+    @DisplayName("a schema newer than this library knows is refused at start, with migrate=true and with migrate=false")
+    void newerSchema() throws SQLException {
+      Fixtures.open(url()).close();
+      int newer = latestSchemaVersion() + 1;
+      try (Connection c = raw()) {
+        c.createStatement().executeUpdate("INSERT INTO heartbeat_store_schema_history VALUES (" + newer
+            + ", 'from a later release', 1, 0)");
+      }
+      for (boolean migrate : new boolean[] {true, false}) {
+        assertThatThrownBy(() -> Fixtures.open(url(), b -> b.migrate(migrate)))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("schema version " + newer + " is newer than this library knows ("
+                + latestSchemaVersion() + "): downgrading the library under a newer schema is not supported");
+      }
     }
 
     @Test
@@ -303,6 +387,68 @@ class FileBackendTest {
       }
     }
 
+    @RepeatedTest(50)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @DisplayName("8 stores opened at once on a new file all open, and the schema is applied once")
+    void eightFirstOpens() throws Exception {
+      int stores = 8;
+      ExecutorService pool = Executors.newFixedThreadPool(stores);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<HeartbeatStore>> opened = new ArrayList<>();
+      for (int i = 0; i < stores; i++) {
+        opened.add(pool.submit(() -> {
+          start.await();
+          return Fixtures.open(url());
+        }));
+      }
+      start.countDown();
+      List<Throwable> failures = new ArrayList<>();
+      List<HeartbeatStore> open = new ArrayList<>();
+      for (Future<HeartbeatStore> f : opened) {
+        try {
+          open.add(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          failures.add(e.getCause());
+        }
+      }
+      pool.shutdown();
+      String user = newUser();
+      for (HeartbeatStore store : open) {
+        store.heartbeats().store(heartbeat(user, "o", T0));
+        store.close();
+      }
+      assertThat(failures).isEmpty();
+      assertThat(open).hasSize(stores);
+      try (Connection c = raw(); ResultSet rs = c.createStatement().executeQuery(
+          "SELECT count(*), count(DISTINCT version), max(version) FROM heartbeat_store_schema_history")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(latestSchemaVersion());
+        assertThat(rs.getInt(2)).isEqualTo(latestSchemaVersion());
+        assertThat(rs.getInt(3)).isEqualTo(latestSchemaVersion());
+      }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @DisplayName("a start that has a migration to apply waits for another process's write lock, and opens once it is released")
+    void startWaitsForTheWriteLock() throws Exception {
+      Fixtures.open(url()).close();
+      try (Connection c = raw()) {
+        c.createStatement().executeUpdate("DROP INDEX heartbeats_timestamp_id_idx");
+        c.createStatement().executeUpdate("DELETE FROM heartbeat_store_schema_history WHERE version = 2");
+      }
+      CompletableFuture<HeartbeatStore> opening;
+      try (ForeignWriteLock lock = ForeignWriteLock.hold(dir.resolve("heartbeats.db"))) {
+        opening = CompletableFuture.supplyAsync(() -> Fixtures.open(url()));
+        Thread.sleep(300);
+        assertThat(opening).isNotDone();
+      }
+      try (HeartbeatStore store = opening.get(30, TimeUnit.SECONDS)) {
+        store.heartbeats().store(heartbeat(newUser(), "o", T0));
+      }
+      Fixtures.open(url(), b -> b.migrate(false)).close();
+    }
+
     @Test
     @DisplayName("two stores over the same file (two processes' worth of connections) both write without errors")
     void twoStoresOneFile() {
@@ -314,6 +460,38 @@ class FileBackendTest {
         }
         assertThat(a.heartbeats().index(user, "o", IndexParams.first(1000))).hasSize(100);
       }
+    }
+  }
+
+  @Nested
+  @DisplayName("file::memory:")
+  class InMemory {
+
+    @Test
+    @DisplayName("is a private in-memory database per store, that creates no file and is gone when the store closes")
+    void privateInMemoryDatabase() {
+      String user = newUser();
+      Heartbeat h = heartbeat(user, "o", T0);
+      Path cwdNamedMemory = Path.of(":memory:").toAbsolutePath();
+      try (HeartbeatStore a = Fixtures.open("file::memory:"); HeartbeatStore b = Fixtures.open("file::memory:")) {
+        a.heartbeats().store(h);
+        a.heartbeats().storeAll(List.of(heartbeat(user, "o", T0.minusSeconds(1))));
+        assertThat(a.heartbeats().last(user, "o")).contains(h);
+        assertThat(a.heartbeats().index(user, "o", IndexParams.first(10))).hasSize(2);
+        assertThat(b.heartbeats().last(user, "o")).isEmpty();
+      }
+      try (HeartbeatStore again = Fixtures.open("file::memory:")) {
+        assertThat(again.heartbeats().last(user, "o")).isEmpty();
+      }
+      assertThat(cwdNamedMemory).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("with migrate=false has no schema, and says so")
+    void checkOnly() {
+      assertThatThrownBy(() -> Fixtures.open("file::memory:", b -> b.migrate(false)))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("schema is missing");
     }
   }
 

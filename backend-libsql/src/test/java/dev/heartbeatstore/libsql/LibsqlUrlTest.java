@@ -73,6 +73,17 @@ class LibsqlUrlTest {
   }
 
   @Test
+  @DisplayName("file::memory: is an in-memory database, as libSQL clients read it; a file named :memory: is file:./:memory:")
+  void memory() {
+    LibsqlLocation memory = LibsqlLocation.parse("file::memory:", null);
+    assertThat(memory.isFile()).isTrue();
+    assertThat(memory.file()).isEqualTo(LibsqlLocation.MEMORY);
+    assertThat(memory).hasToString("file::memory:");
+    assertThat(LibsqlLocation.parse("file:./:memory:", null).file()).isNotEqualTo(LibsqlLocation.MEMORY)
+        .isEqualTo(Paths.get("./:memory:"));
+  }
+
+  @Test
   @DisplayName("an unsupported scheme is a ConfigurationException naming the variable and what it accepts")
   void badScheme() {
     assertThatThrownBy(() -> LibsqlLocation.parse("postgres://h/db", null))

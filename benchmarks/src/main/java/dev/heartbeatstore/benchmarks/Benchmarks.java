@@ -24,8 +24,9 @@ public final class Benchmarks {
       report.print(System.out);
       System.exit(report.allTargetsMet() ? 0 : 1);
     }
-    if (!backend.equals("postgres") && !backend.equals("hedging") && !backend.equals("backfill")) {
-      System.err.println("usage: java -jar heartbeat-benchmarks.jar postgres|libsql|hedging|backfill");
+    if (!backend.equals("postgres") && !backend.equals("hedging") && !backend.equals("backfill")
+        && !backend.equals("journal")) {
+      System.err.println("usage: java -jar heartbeat-benchmarks.jar postgres|libsql|hedging|backfill|journal");
       System.exit(2);
     }
     String url = System.getenv().getOrDefault("BENCH_DATABASE_URL", DEFAULT_URL);
@@ -37,6 +38,11 @@ public final class Benchmarks {
       // PostgreSQL → two local sqld (library, raw loop); rows from BENCH_BACKFILL_ROWS (default 200,000).
       int rows = Integer.parseInt(System.getenv().getOrDefault("BENCH_BACKFILL_ROWS", "200000"));
       System.exit(new BackfillBenchmark(url, rows, 3).run(System.out) ? 0 : 1);
+    }
+    if (backend.equals("journal")) {
+      // The relay's drain rate after an outage, against storeAll straight into sqld.
+      int writes = Integer.parseInt(System.getenv().getOrDefault("BENCH_JOURNAL_WRITES", "60000"));
+      System.exit(new JournalBenchmark(url, writes).run(System.out) ? 0 : 1);
     }
     Report report = backend.equals("hedging") ? new HedgingBenchmark(url).run() : new PostgresBenchmark(url).run();
     report.print(System.out);

@@ -22,6 +22,7 @@ final class DoctorCommand extends ConfiguredCommand {
     // Only look: never create or change a schema from doctor.
     HeartbeatStoreConfig checkOnly = config.toBuilder().migrate(false).build();
     boolean healthy = true;
+    boolean badSetting = false;
     for (String side : ConnectionOptions.sides(config)) {
       String name = ConnectionOptions.describe(config, side);
       try (MigrationAccess access = StoreFactory.openMigrationAccess(checkOnly, side)) {
@@ -29,7 +30,13 @@ final class DoctorCommand extends ConfiguredCommand {
             access.schemaVersion(), access.expectedSchemaVersion());
       } catch (ConfigurationException e) {
         healthy = false;
-        out.printf("%s: reachable, but: %s%n", name, e.getMessage());
+        if (e.getMessage() != null && e.getMessage().contains(HeartbeatStoreConfig.MIGRATE)) {
+          // The schema is missing or behind: the database answered, it is not a bad setting.
+          out.printf("%s: reachable, but: %s%n  → run `heartbeat migrate` to apply the schema%n", name, e.getMessage());
+        } else {
+          badSetting = true;
+          out.printf("%s: bad setting: %s%n", name, e.getMessage());
+        }
       } catch (HeartbeatStoreException e) {
         healthy = false;
         out.printf("%s: NOT OK: %s%n", name, e.getMessage());
@@ -46,6 +53,9 @@ final class DoctorCommand extends ConfiguredCommand {
           out.printf("journal of %s: NOT OK: %s%n", side, e.getMessage());
         }
       }
+    }
+    if (badSetting) {
+      return HeartbeatCli.USAGE;
     }
     return healthy ? HeartbeatCli.OK : HeartbeatCli.UNAVAILABLE;
   }

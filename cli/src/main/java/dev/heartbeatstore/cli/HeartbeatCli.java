@@ -20,6 +20,26 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "heartbeat", mixinStandardHelpOptions = true, version = "heartbeat 0.1.0-SNAPSHOT",
     description = "Phone heartbeats in PostgreSQL or libSQL/Turso, and the migration between them.",
+    footerHeading = "%nEnvironment (every command reads it; flags override):%n",
+    footer = {
+        "  HEARTBEAT_DB_BACKEND                 postgres (default), turso (alias libsql) or hedging",
+        "  DATABASE_URL                         postgres://user:pass@host:port/db?... or jdbc:postgresql://...",
+        "  TURSO_DATABASE_URL                   libsql://host, https://..., http://... or file:path/to.db",
+        "  TURSO_AUTH_TOKEN                     bearer token for remote libSQL",
+        "  HEARTBEAT_HEDGING_PRIMARY            postgres (default) or turso",
+        "  HEARTBEAT_HEDGING_MODE               sync (default) or async",
+        "  HEARTBEAT_HEDGING_SECONDARY_TIMEOUT  deadline of each secondary write (default 1s)",
+        "  HEARTBEAT_HEDGING_QUEUE_SIZE         async queue size (default 10000)",
+        "  HEARTBEAT_HEDGING_VERIFY_READS       fraction 0..1 of reads re-run on the secondary (default 0)",
+        "  HEARTBEAT_DB_TIMEOUT                 per-operation deadline, e.g. 5s, 750ms, PT5S (default 5s)",
+        "  HEARTBEAT_DB_MIGRATE                 true (default): create/upgrade the schema; false: only check it",
+        "  HEARTBEAT_DB_POOL_SIZE               connections (PostgreSQL) / concurrent requests (libSQL), default 10",
+        "",
+        "Exit codes:",
+        "  0  done / identical / healthy / drained",
+        "  1  a backend cannot be reached, refused authentication or failed; a drain did not finish in time",
+        "  2  bad arguments or settings (the variable or flag is named)",
+        "  3  verify found differences"},
     subcommands = {DemoCommand.class, MigrateCommand.class, BackfillCommand.class, VerifyCommand.class,
         JournalCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class HeartbeatCli implements Runnable {
@@ -56,7 +76,9 @@ public final class HeartbeatCli implements Runnable {
         err.println("heartbeat: " + e.getMessage());
         return UNAVAILABLE;
       }
-      err.println("heartbeat: " + e);
+      // Not one of ours: say what happened in words, not with a class name.
+      err.println("heartbeat: unexpected failure: " + (e.getMessage() != null ? e.getMessage() : "no detail")
+          + " (run with -Dorg.slf4j.simpleLogger.defaultLogLevel=debug for more)");
       return UNAVAILABLE;
     });
     return cli.execute(args);

@@ -47,9 +47,9 @@ final class AsyncWriter extends SecondaryWriter {
    * @param staleAfter a queued write older than this is left to the journal's relay instead of applied:
    *                   the relay may already have replayed a newer change of the same key
    */
-  AsyncWriter(Secondary secondary, HedgingMetrics metrics, int capacity, int laneCount, Duration drainTimeout,
-              Duration staleAfter) {
-    super(secondary, metrics);
+  AsyncWriter(Secondary secondary, HedgingMetrics metrics, AppliedHeartbeats applied, int capacity, int laneCount,
+              Duration drainTimeout, Duration staleAfter) {
+    super(secondary, metrics, applied);
     this.staleAfterNanos = staleAfter.toNanos();
     this.capacity = capacity;
     this.drainTimeout = drainTimeout;

@@ -25,7 +25,10 @@ import java.util.UUID;
  */
 public final class HedgingStore implements HeartbeatStore {
 
-  /** How long close() waits for queued secondary writes. */
+  /**
+   * How long close() waits for queued secondary writes, at most (and never longer than the store's
+   * deadline): what it leaves is in the journal, delivered by the next relay.
+   */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
   static final int ASYNC_LANES = 4;
 
@@ -35,6 +38,7 @@ public final class HedgingStore implements HeartbeatStore {
   private final JournalRelay relay;
   private final ReplicationAccess primaryJournal;
   private final LazyReplica secondaryReplica;
+  private final Duration relayStopWait;
   private final ReadVerifier verifier;
   private final HedgingMetrics metrics;
   private final SharedClock clock;
@@ -44,7 +48,8 @@ public final class HedgingStore implements HeartbeatStore {
 
   private HedgingStore(HeartbeatStore primary, Secondary secondary, SecondaryWriter writer,
                        ReadVerifier verifier, HedgingMetrics metrics, SharedClock clock, JournalRelay relay,
-                       ReplicationAccess primaryJournal, LazyReplica secondaryReplica) {
+                       ReplicationAccess primaryJournal, LazyReplica secondaryReplica, Duration relayStopWait) {
+    this.relayStopWait = relayStopWait;
     this.clock = clock;
     this.primary = primary;
     this.secondary = secondary;
@@ -75,19 +80,21 @@ public final class HedgingStore implements HeartbeatStore {
       String secondaryName = config.hedgingSecondary();
       Secondary secondary = new Secondary(secondaryName, () -> context.openBackend(secondaryName, secondaryConfig));
       secondary.start(secondaryTimeout);
+      AppliedHeartbeats applied = new AppliedHeartbeats();
       SecondaryWriter writer = config.hedgingMode() == HeartbeatStoreConfig.HedgingMode.ASYNC
-          ? new AsyncWriter(secondary, metrics, config.hedgingQueueSize(), ASYNC_LANES, DRAIN_TIMEOUT,
+          ? new AsyncWriter(secondary, metrics, applied, config.hedgingQueueSize(), ASYNC_LANES,
+              min(DRAIN_TIMEOUT, config.timeout().dividedBy(2)),
               relayGrace(secondaryTimeout).minus(secondaryTimeout))
-          : new SecondaryWriter.Sync(secondary, metrics);
+          : new SecondaryWriter.Sync(secondary, metrics, applied);
       ReadVerifier verifier = new ReadVerifier(config.hedgingVerifyReads(), secondary, metrics);
       // The relay replays with the store's own deadline: a batch of entries is more work than one write.
       LazyReplica secondaryReplica = new LazyReplica(secondaryName,
           () -> context.openReplicationAccess(secondaryName, config));
       JournalRelay relay = new JournalRelay(primaryJournal, secondaryReplica, relayGrace(secondaryTimeout), metrics,
-          secondaryName);
+          secondaryName, applied);
       relay.start();
       return new HedgingStore(primary, secondary, writer, verifier, metrics, clock, relay, primaryJournal,
-          secondaryReplica);
+          secondaryReplica, config.timeout().dividedBy(2));
     } catch (RuntimeException e) {
       if (primaryJournal != null) {
         primaryJournal.close();
@@ -102,6 +109,10 @@ public final class HedgingStore implements HeartbeatStore {
    * or the async lane has had its chance by then, so the two rarely race; one that did still converges,
    * since a replay makes the secondary match the primary's current rows.
    */
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
   static Duration relayGrace(Duration secondaryTimeout) {
     return secondaryTimeout.plusSeconds(1);
   }
@@ -136,7 +147,7 @@ public final class HedgingStore implements HeartbeatStore {
     try {
       writer.close();
     } finally {
-      relay.close();
+      relay.close(relayStopWait);
       verifier.close();
       metrics.close();
       try {
@@ -181,7 +192,7 @@ public final class HedgingStore implements HeartbeatStore {
         List<Heartbeat> heartbeatsOfUser = part.getValue();
         writer.submit(new SecondaryWrite("heartbeats.storeAll", part.getKey(),
             heartbeatsOfUser.size() + " heartbeats of userId=" + part.getKey(),
-            s -> storeAllOnSecondary(s, heartbeatsOfUser)));
+            s -> storeAllOnSecondary(s, heartbeatsOfUser), heartbeatsOfUser));
       }
     }
 

@@ -5,6 +5,7 @@ import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess.Entry;
 import dev.heartbeatstore.spi.ReplicationAccess.Stats;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,7 +27,8 @@ final class JournalRelay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JournalRelay.class);
 
   static final Duration LEASE_TTL = Duration.ofSeconds(10);
-  static final int BATCH = 500;
+  /** Entries per replay: one read of the primary and one write of the secondary (a 1,000-row insert, one JSON text). */
+  static final int BATCH = 1_000;
   private static final long RENEW_EVERY_NANOS = LEASE_TTL.toNanos() / 3;
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -42,6 +44,7 @@ final class JournalRelay implements AutoCloseable {
   private final Supplier<ReplicationAccess> secondary;
   private final Duration grace;
   private final HedgingMetrics metrics;
+  private final AppliedHeartbeats applied;
   private final String holder = "relay-" + UUID.randomUUID();
   private final Thread thread;
   private volatile boolean closed;
@@ -55,7 +58,8 @@ final class JournalRelay implements AutoCloseable {
    *                  each round)
    */
   JournalRelay(ReplicationAccess primary, Supplier<ReplicationAccess> secondary, Duration grace,
-               HedgingMetrics metrics, String name) {
+               HedgingMetrics metrics, String name, AppliedHeartbeats applied) {
+    this.applied = applied;
     this.primary = primary;
     this.secondary = secondary;
     this.grace = grace;
@@ -87,6 +91,7 @@ final class JournalRelay implements AutoCloseable {
           statsAt = System.nanoTime();
         }
         if (!holdLease()) {
+          applied.clear();
           pause(IDLE_POLL_NANOS * 5);
           continue;
         }
@@ -100,6 +105,7 @@ final class JournalRelay implements AutoCloseable {
           pause(IDLE_POLL_NANOS);
           continue;
         }
+        batch = withoutAppliedHeartbeats(batch);
         replayer = new Replayer(primary, target);
         Replayer.Outcome done = replayer.replay(batch);
         if (done.deadLettered() > 0) {
@@ -107,9 +113,6 @@ final class JournalRelay implements AutoCloseable {
         }
         backoff = 0;
         failuresInARow = 0;
-        if (batch.size() == BATCH) {
-          statsAt = 0;  // keep the gauges honest while a backlog drains
-        }
       } catch (RuntimeException e) {
         if (closed) {
           break;
@@ -142,6 +145,24 @@ final class JournalRelay implements AutoCloseable {
         log.debug("hedging: releasing the relay lease failed ({}); it expires by itself", e.toString());
       }
     }
+  }
+
+  /**
+   * The batch without the heartbeats this process already applied to the secondary; their entries are
+   * removed at once, without reading the primary or writing the secondary again.
+   */
+  private List<Entry> withoutAppliedHeartbeats(List<Entry> batch) {
+    List<Entry> rest = new ArrayList<>(batch.size());
+    List<Long> done = new ArrayList<>();
+    for (Entry e : batch) {
+      if (e.entity() == ReplicationAccess.Entity.HEARTBEAT && applied.take(UUID.fromString(e.key()))) {
+        done.add(e.seq());
+      } else {
+        rest.add(e);
+      }
+    }
+    primary.remove(done);
+    return rest;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.heartbeatstore.hedging.internal;
 
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatStore;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -15,14 +16,20 @@ import java.util.function.Consumer;
  *                   consecutive ones as one {@code storeAll}); else null
  */
 record SecondaryWrite(String operation, String routingKey, String key, Consumer<HeartbeatStore> action,
-                      Heartbeat heartbeat, long createdNanos) {
+                      Heartbeat heartbeat, List<Heartbeat> heartbeats, long createdNanos) {
 
   SecondaryWrite(String operation, String routingKey, String key, Consumer<HeartbeatStore> action,
                  Heartbeat heartbeat) {
-    this(operation, routingKey, key, action, heartbeat, System.nanoTime());
+    this(operation, routingKey, key, action, heartbeat, null, System.nanoTime());
+  }
+
+  /** A write of several heartbeats of one user ({@code storeAll}). */
+  SecondaryWrite(String operation, String routingKey, String key, Consumer<HeartbeatStore> action,
+                 List<Heartbeat> heartbeats) {
+    this(operation, routingKey, key, action, null, heartbeats, System.nanoTime());
   }
 
   SecondaryWrite(String operation, String routingKey, String key, Consumer<HeartbeatStore> action) {
-    this(operation, routingKey, key, action, null);
+    this(operation, routingKey, key, action, (Heartbeat) null);
   }
 }

@@ -28,10 +28,12 @@ abstract class SecondaryWriter implements AutoCloseable {
   private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
   private final AtomicInteger suppressedWarnings = new AtomicInteger();
   private final CircuitBreaker breaker = new CircuitBreaker(3, Duration.ofSeconds(1));
+  private final AppliedHeartbeats applied;
 
-  SecondaryWriter(Secondary secondary, HedgingMetrics metrics) {
+  SecondaryWriter(Secondary secondary, HedgingMetrics metrics, AppliedHeartbeats applied) {
     this.secondary = secondary;
     this.metrics = metrics;
+    this.applied = applied;
   }
 
   /** Hands a write over; never throws, never blocks on a full queue. */
@@ -54,9 +56,11 @@ abstract class SecondaryWriter implements AutoCloseable {
     try {
       write.action().accept(store);
       breaker.success();
+      appliedHeartbeats(write);
     } catch (DuplicateRecordException e) {
       // The secondary already has it (a replay, a backfill, or an earlier try that did land): not a failure.
       breaker.success();
+      appliedHeartbeats(write);
       log.debug("hedging: secondary {} already had {} {}", secondary.name(), write.operation(), write.key());
     } catch (RuntimeException e) {
       countTowardsBreaker(e);
@@ -92,6 +96,7 @@ abstract class SecondaryWriter implements AutoCloseable {
     try {
       store.heartbeats().storeAll(heartbeats);
       breaker.success();
+      applied.addAll(heartbeats);
     } catch (DuplicateRecordException e) {
       breaker.success();
       for (SecondaryWrite w : writes) {
@@ -112,6 +117,14 @@ abstract class SecondaryWriter implements AutoCloseable {
       breaker.failure();
     } else {
       breaker.success();
+    }
+  }
+
+  private void appliedHeartbeats(SecondaryWrite write) {
+    if (write.heartbeat() != null) {
+      applied.add(write.heartbeat());
+    } else if (write.heartbeats() != null) {
+      applied.addAll(write.heartbeats());
     }
   }
 
@@ -142,8 +155,8 @@ abstract class SecondaryWriter implements AutoCloseable {
 
   /** {@code HEARTBEAT_HEDGING_MODE=sync}: the secondary write runs in the caller's thread, after the primary. */
   static final class Sync extends SecondaryWriter {
-    Sync(Secondary secondary, HedgingMetrics metrics) {
-      super(secondary, metrics);
+    Sync(Secondary secondary, HedgingMetrics metrics, AppliedHeartbeats applied) {
+      super(secondary, metrics, applied);
     }
 
     @Override

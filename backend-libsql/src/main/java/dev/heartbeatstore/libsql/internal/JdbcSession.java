@@ -3,128 +3,308 @@ package dev.heartbeatstore.libsql.internal;
 import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreException;
+import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.StoreUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
 
 /**
- * {@link SqlSession} over a local SQLite file with xerial sqlite-jdbc.
+ * {@link SqlSession} over a local SQLite file with xerial sqlite-jdbc, or over a private in-memory
+ * database ({@code file::memory:}).
  *
  * <p>SQLite allows one writer at a time; instead of letting request threads collide and see
  * {@code SQLITE_BUSY}, every write goes through one writer connection behind a fair lock, while
- * reads use a small pool of read-only connections that WAL lets run beside the writer.
- * {@code busy_timeout} still covers other processes that open the same file.
+ * reads use a small pool of read-only connections that WAL lets run beside the writer. Another process
+ * that opens the same file is waited for until the caller's deadline ({@link GuardedConnection}).
+ * An in-memory database has one connection for everything: each SQLite connection to {@code :memory:}
+ * would open a database of its own.
+ *
+ * <p>The file is created only by {@link #createIfMissing()}, which the schema migration calls; with
+ * {@code HEARTBEAT_DB_MIGRATE=false} a missing file stays missing and the first statement says so.
  */
 final class JdbcSession implements SqlSession {
 
   /** Readers beyond a few add nothing for an embedded file: SQLite reads are CPU-bound and short. */
   private static final int MAX_READERS = 4;
+  /**
+   * Rows of a {@code storeAll} sent to sqlite-jdbc in one batch call; the deadline is checked between two
+   * (a few milliseconds apart). sqlite-jdbc runs a batch in one call that nothing else can stop between rows.
+   */
+  private static final int ROWS_PER_BATCH = 256;
+  /** Said of a transaction that ends at its deadline before COMMIT: the rollback leaves the file as it was. */
+  private static final String NOTHING_WRITTEN = "the transaction was rolled back";
 
   private final Path file;
+  private final boolean memory;
+  private final int readerCount;
   private volatile Duration timeout;
-  private final Connection writer;
   private final ReentrantLock writeLock = new ReentrantLock(true);
-  private final BlockingQueue<Connection> readers;
-  private final List<Connection> allReaders = new ArrayList<>();
-  /**
-   * Prepared statements per connection, kept for the connection's life: the backend runs a fixed
-   * set of SQL texts, and preparing them once saves the parse on every call. Each inner map is used
-   * only by the thread that holds its connection (the writer under its lock, a reader while borrowed).
-   */
-  private final Map<Connection, Map<String, PreparedStatement>> prepared = new IdentityHashMap<>();
+  /** Null until the database is opened (at construction, or by {@link #createIfMissing()}). */
+  private volatile GuardedConnection writer;
+  private final List<GuardedConnection> readers = new ArrayList<>();
+  private final BlockingQueue<GuardedConnection> idleReaders;
+  /** Held to hand a reader back or to close the idle ones, so that none is handed back after close. */
+  private final Object readerReturn = new Object();
   private volatile boolean closed;
 
+  /**
+   * Opens {@code file} when it exists ({@link LibsqlLocation#MEMORY}: a new in-memory database).
+   *
+   * @param timeout the deadline of each call until {@link #setTimeout} (start-up's is longer)
+   */
   JdbcSession(Path file, Duration timeout, int poolSize) {
-    this.file = file.toAbsolutePath();
+    this.memory = LibsqlLocation.MEMORY.equals(file);
+    this.file = memory ? file : file.toAbsolutePath();
     this.timeout = timeout;
-    Path parent = this.file.getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      throw new ConfigurationException(HeartbeatStoreConfig.TURSO_DATABASE_URL + " points at " + this.file
-          + " but the directory " + parent + " does not exist");
-    }
-    String url = "jdbc:sqlite:" + this.file;
-    int busyMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    try {
-      SQLiteConfig writerConfig = new SQLiteConfig();
-      writerConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
-      writerConfig.setBusyTimeout(busyMillis);
-      writerConfig.enforceForeignKeys(true);
-      this.writer = writerConfig.createConnection(url);
-      prepared.put(writer, new HashMap<>());
-      int readerCount = Math.max(1, Math.min(MAX_READERS, poolSize));
-      this.readers = new ArrayBlockingQueue<>(readerCount);
-      for (int i = 0; i < readerCount; i++) {
-        SQLiteConfig readerConfig = new SQLiteConfig();
-        readerConfig.setBusyTimeout(busyMillis);
-        readerConfig.enforceForeignKeys(true);
-        Connection reader = readerConfig.createConnection(url);
-        try (java.sql.Statement s = reader.createStatement()) {
-          s.execute("PRAGMA query_only = ON");
-        }
-        allReaders.add(reader);
-        prepared.put(reader, new HashMap<>());
-        readers.add(reader);
+    this.readerCount = memory ? 0 : Math.max(1, Math.min(MAX_READERS, poolSize));
+    this.idleReaders = new ArrayBlockingQueue<>(Math.max(1, readerCount));
+    if (!memory) {
+      Path parent = this.file.getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new ConfigurationException(HeartbeatStoreConfig.TURSO_DATABASE_URL + " points at " + this.file
+            + " but the directory " + parent + " does not exist");
       }
-    } catch (SQLException e) {
-      closeQuietly();
-      throw new StoreUnavailableException("cannot open the SQLite file " + this.file + ": " + e.getMessage(), e);
+    }
+    if (memory || Files.exists(this.file)) {
+      openDatabase(false, Deadline.after(timeout));
+    }
+  }
+
+  @Override
+  public void createIfMissing() {
+    if (writer == null) {
+      openDatabase(true, Deadline.after(timeout));
     }
   }
 
   @Override
   public void setTimeout(Duration timeout) {
     this.timeout = timeout;
-    // Another process holding the file's write lock must not keep us waiting past the deadline either.
-    String pragma = "PRAGMA busy_timeout = " + Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    writeLock.lock();
-    try {
-      List<Connection> all = new ArrayList<>(allReaders);
-      all.add(writer);
-      for (Connection c : all) {
-        try (java.sql.Statement s = c.createStatement()) {
-          s.execute(pragma);
-        }
+  }
+
+  @Override
+  public String describe() {
+    return memory ? "in-memory SQLite database" : "SQLite file " + file;
+  }
+
+  @Override
+  public List<Object[]> query(String operation, Statement statement) {
+    Deadline deadline = Deadline.after(timeout);
+    if (memory) {
+      lockWriter(operation, deadline);
+      try {
+        return read(writer, operation, statement, deadline);
+      } finally {
+        writeLock.unlock();
       }
+    }
+    GuardedConnection reader = borrowReader(operation, deadline);
+    try {
+      return read(reader, operation, statement, deadline);
+    } finally {
+      giveBack(reader);
+    }
+  }
+
+  @Override
+  public long execute(String operation, Statement statement) {
+    Deadline deadline = Deadline.after(timeout);
+    lockWriter(operation, deadline);
+    try {
+      writer.arm(deadline);
+      return writer.prepare(statement).executeUpdate();
     } catch (SQLException e) {
-      throw translate("open", e);
+      throw failure(writer, operation, e, deadline, "nothing was written");
     } finally {
       writeLock.unlock();
     }
   }
 
   @Override
-  public String describe() {
-    return "SQLite file " + file;
+  public long[] executeAtomically(String operation, List<Statement> statements) {
+    Deadline deadline = Deadline.after(timeout);
+    lockWriter(operation, deadline);
+    GuardedConnection w = writer;
+    try {
+      w.arm(deadline);
+      w.begin();
+      try {
+        int n = statements.size();
+        long[] changes = new long[n];
+        for (int i = 0; i < n; ) {
+          checkDeadline(operation, deadline, NOTHING_WRITTEN);
+          // Consecutive statements with the same text (a storeAll's rows) go as JDBC batches of the
+          // statement prepared once: sqlite-jdbc then runs each batch in one native call.
+          String sql = statements.get(i).sql();
+          int end = i + 1;
+          while (end < n && end - i < ROWS_PER_BATCH && statements.get(end).sql().equals(sql)) {
+            end++;
+          }
+          if (end - i == 1) {
+            changes[i] = w.prepare(statements.get(i)).executeUpdate();
+          } else {
+            executeBatch(w, statements, i, end, changes);
+          }
+          i = end;
+        }
+        checkDeadline(operation, deadline, NOTHING_WRITTEN);
+        w.commit();
+        return changes;
+      } catch (SQLException | RuntimeException e) {
+        w.rollbackQuietly(e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure(w, operation, e, deadline, NOTHING_WRITTEN);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Ends calls in flight (their statements stop at the next check, with an exception), waits for the
+   * writer at most one deadline, and closes every connection; a reader in use is closed when handed back.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    GuardedConnection w = writer;
+    if (w != null) {
+      w.abort();
+    }
+    for (GuardedConnection reader : readers) {
+      reader.abort();
+    }
+    synchronized (readerReturn) {
+      GuardedConnection idle;
+      while ((idle = idleReaders.poll()) != null) {
+        idle.close();
+      }
+    }
+    boolean locked = false;
+    try {
+      locked = writeLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      // Unlocked only if a writer did not end after abort(); sqlite-jdbc then closes once its call returns.
+      if (w != null) {
+        w.close();
+      }
+    } finally {
+      if (locked) {
+        writeLock.unlock();
+      }
+    }
   }
 
   @Override
-  public List<Object[]> query(String operation, Statement statement) {
-    Deadline deadline = Deadline.after(timeout);
-    Connection c = borrowReader(operation, deadline);
+  public String toString() {
+    return describe();
+  }
+
+  private void openDatabase(boolean create, Deadline deadline) {
+    String url = "jdbc:sqlite:" + (memory ? ":memory:" : file.toString());
     try {
-      PreparedStatement ps = prepare(c, statement);
+      writer = GuardedConnection.open(url, config(create, deadline), deadline);
+      if (!memory) {
+        useWal(writer, deadline);
+      }
+      for (int i = 0; i < readerCount; i++) {
+        GuardedConnection reader = GuardedConnection.open(url, config(false, deadline), deadline);
+        readers.add(reader);
+        reader.run("PRAGMA query_only = ON");
+        idleReaders.add(reader);
+      }
+    } catch (SQLException | RuntimeException e) {
+      closeAll();
+      if (!create && !memory && !Files.exists(file)) {
+        throw missingFile(e);
+      }
+      if (e instanceof RuntimeException) {
+        throw (RuntimeException) e;
+      }
+      HeartbeatStoreException failure = failure(null, "open", (SQLException) e, deadline, null);
+      throw failure instanceof StoreTimeoutException ? failure
+          : new StoreUnavailableException("cannot open " + describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static SQLiteConfig config(boolean create, Deadline deadline) {
+    SQLiteConfig config = new SQLiteConfig();
+    if (!create) {
+      config.resetOpenMode(SQLiteOpenMode.CREATE);
+    }
+    // For what sqlite-jdbc runs while opening, before the connection's own busy handler is in place.
+    config.setBusyTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, deadline.remaining().toMillis())));
+    config.enforceForeignKeys(true);
+    return config;
+  }
+
+  /**
+   * Switches the file to WAL (readers beside the writer). On a new file the switch needs the file to
+   * itself, and several processes may be opening it at once: tried again until the deadline.
+   */
+  private void useWal(GuardedConnection c, Deadline deadline) throws SQLException {
+    while (true) {
+      try {
+        String mode = c.queryText("PRAGMA journal_mode = WAL");
+        if (!"wal".equalsIgnoreCase(mode)) {
+          throw new StoreUnavailableException("cannot open " + describe() + " in WAL mode (it stays in "
+              + mode + " mode); the file system may not support the shared memory WAL needs");
+        }
+        return;
+      } catch (SQLiteException e) {
+        if (!e.getResultCode().name().startsWith("SQLITE_BUSY") || deadline.expired()) {
+          throw e;
+        }
+        try {
+          Thread.sleep(Math.max(1, Math.min(10, deadline.remaining().toMillis())));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private ConfigurationException missingFile(Throwable cause) {
+    ConfigurationException e = new ConfigurationException(HeartbeatStoreConfig.TURSO_DATABASE_URL + " points at "
+        + file + ", which does not exist; " + HeartbeatStoreConfig.MIGRATE + "=false does not create it: "
+        + "start once with " + HeartbeatStoreConfig.MIGRATE + "=true to create the database and its schema");
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
+  }
+
+  private List<Object[]> read(GuardedConnection c, String operation, Statement statement, Deadline deadline) {
+    c.arm(deadline);
+    try {
+      PreparedStatement ps = c.prepare(statement);
       try (ResultSet rs = ps.executeQuery()) {
         int columns = rs.getMetaData().getColumnCount();
         List<Object[]> rows = new ArrayList<>();
         while (rs.next()) {
-          if ((rows.size() & 255) == 255 && deadline.expired()) {
-            throw deadline.timeout(operation, "reading rows");
+          if ((rows.size() & 255) == 255) {
+            checkDeadline(operation, deadline, "reading rows");
           }
           Object[] row = new Object[columns];
           for (int i = 0; i < columns; i++) {
@@ -136,114 +316,17 @@ final class JdbcSession implements SqlSession {
         return rows;
       }
     } catch (SQLException e) {
-      throw translate(operation, e);
-    } finally {
-      giveBack(c);
-    }
-  }
-
-  @Override
-  public long execute(String operation, Statement statement) {
-    Deadline deadline = Deadline.after(timeout);
-    lockWriter(operation, deadline);
-    try {
-      return prepare(writer, statement).executeUpdate();
-    } catch (SQLException e) {
-      throw translate(operation, e);
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  @Override
-  public long[] executeAtomically(String operation, List<Statement> statements) {
-    Deadline deadline = Deadline.after(timeout);
-    lockWriter(operation, deadline);
-    try {
-      writer.setAutoCommit(false);
-      try {
-        int n = statements.size();
-        long[] changes = new long[n];
-        for (int i = 0; i < n; ) {
-          if (deadline.expired()) {
-            // Nothing is committed yet: the rollback below leaves the file as it was.
-            throw deadline.timeout(operation, "the transaction was rolled back");
-          }
-          // Consecutive statements with the same text (a storeAll's rows) go as one JDBC batch of the
-          // statement prepared once: sqlite-jdbc then runs them in one native call.
-          String sql = statements.get(i).sql();
-          int end = i + 1;
-          while (end < n && statements.get(end).sql().equals(sql)) {
-            end++;
-          }
-          if (end - i == 1) {
-            changes[i] = prepare(writer, statements.get(i)).executeUpdate();
-          } else {
-            executeBatch(statements, i, end, changes);
-          }
-          i = end;
-        }
-        if (deadline.expired()) {
-          throw deadline.timeout(operation, "the transaction was rolled back");
-        }
-        writer.commit();
-        return changes;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          writer.rollback();
-        } catch (SQLException rollback) {
-          e.addSuppressed(rollback);
-        }
-        throw e;
-      } finally {
-        writer.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw translate(operation, e);
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  @Override
-  public void close() {
-    closed = true;
-    writeLock.lock();
-    try {
-      closeQuietly();
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return describe();
-  }
-
-  private void closeQuietly() {
-    for (Connection c : allReaders) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // closing: nothing left to do with it
-      }
-    }
-    if (writer != null) {
-      try {
-        writer.close();
-      } catch (SQLException ignored) {
-        // closing: nothing left to do with it
-      }
+      throw failure(c, operation, e, deadline, null);
     }
   }
 
   /** Runs {@code statements[from, to)}, all of one text, as one batch; their change counts go to {@code changes}. */
-  private void executeBatch(List<Statement> statements, int from, int to, long[] changes) throws SQLException {
+  private static void executeBatch(GuardedConnection c, List<Statement> statements, int from, int to, long[] changes)
+      throws SQLException {
     PreparedStatement ps = null;
     try {
       for (int k = from; k < to; k++) {
-        ps = prepare(writer, statements.get(k));
+        ps = c.prepare(statements.get(k));
         ps.addBatch();
       }
       int[] counts = ps.executeBatch();
@@ -257,34 +340,12 @@ final class JdbcSession implements SqlSession {
     }
   }
 
-  /** The connection's prepared statement for this SQL (prepared on first use), with the arguments bound. */
-  private PreparedStatement prepare(Connection c, Statement statement) throws SQLException {
-    Map<String, PreparedStatement> cache = prepared.get(c);
-    PreparedStatement ps = cache.get(statement.sql());
-    if (ps == null) {
-      ps = c.prepareStatement(statement.sql());
-      cache.put(statement.sql(), ps);
-    } else {
-      ps.clearParameters();
-    }
-    for (int i = 0; i < statement.argCount(); i++) {
-      Object arg = statement.arg(i);
-      if (arg == null) {
-        ps.setNull(i + 1, java.sql.Types.NULL);
-      } else if (arg instanceof Long) {
-        ps.setLong(i + 1, (Long) arg);
-      } else {
-        ps.setString(i + 1, (String) arg);
-      }
-    }
-    return ps;
-  }
-
-  private Connection borrowReader(String operation, Deadline deadline) {
+  private GuardedConnection borrowReader(String operation, Deadline deadline) {
     checkOpen(operation);
     try {
-      Connection c = readers.poll(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+      GuardedConnection c = idleReaders.poll(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
       if (c == null) {
+        checkOpen(operation);
         throw deadline.timeout(operation, "every reader connection of " + describe() + " stayed busy");
       }
       return c;
@@ -294,8 +355,14 @@ final class JdbcSession implements SqlSession {
     }
   }
 
-  private void giveBack(Connection c) {
-    readers.offer(c);
+  private void giveBack(GuardedConnection c) {
+    synchronized (readerReturn) {
+      if (!closed) {
+        idleReaders.add(c);
+        return;
+      }
+    }
+    c.close();
   }
 
   private void lockWriter(String operation, Deadline deadline) {
@@ -318,10 +385,51 @@ final class JdbcSession implements SqlSession {
     if (closed) {
       throw new StoreUnavailableException(operation + ": " + describe() + " is closed");
     }
+    if (writer == null) {
+      throw missingFile(null);
+    }
   }
 
-  private HeartbeatStoreException translate(String operation, SQLException e) {
+  private static void checkDeadline(String operation, Deadline deadline, String what) {
+    if (deadline.expired()) {
+      throw deadline.timeout(operation, what);
+    }
+  }
+
+  /**
+   * The SPEC's exception for a failed statement on {@code c}, whose prepared statements are dropped first
+   * (see {@link GuardedConnection#forgetPrepared()}); {@code onTimeout} says what a timeout left behind, if
+   * anything (a write: nothing written).
+   */
+  private HeartbeatStoreException failure(GuardedConnection c, String operation, SQLException e, Deadline deadline,
+                                          String onTimeout) {
+    if (c != null) {
+      c.forgetPrepared();
+    }
+    if (closed) {
+      return new StoreUnavailableException(operation + ": " + describe() + " was closed while the call ran", e);
+    }
     String code = e instanceof SQLiteException ? ((SQLiteException) e).getResultCode().name() : null;
+    if (code != null && (code.startsWith("SQLITE_INTERRUPT")
+        || (deadline.expired() && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))))) {
+      String what = (code.startsWith("SQLITE_INTERRUPT") ? "the statement was stopped at the deadline"
+          : "another connection held " + describe() + " locked") + (onTimeout == null ? "" : "; " + onTimeout);
+      StoreTimeoutException timeout = deadline.timeout(operation, what);
+      timeout.initCause(e);
+      return timeout;
+    }
     return SqliteErrors.translate(operation, code, e.getMessage(), e);
+  }
+
+  private void closeAll() {
+    for (GuardedConnection reader : readers) {
+      reader.close();
+    }
+    readers.clear();
+    idleReaders.clear();
+    if (writer != null) {
+      writer.close();
+      writer = null;
+    }
   }
 }

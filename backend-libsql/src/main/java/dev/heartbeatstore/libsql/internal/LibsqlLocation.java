@@ -20,13 +20,18 @@ import java.util.Locale;
  *       {@code https://} and {@code http://} are taken as they are.</li>
  *   <li>{@code ?authToken=…} (percent-encoded; a literal {@code +} stays {@code +}) gives the bearer
  *       token when {@code TURSO_AUTH_TOKEN} is not set.</li>
- *   <li>{@code file:path/to.db}, {@code file:/abs/path.db} and {@code file:///abs/path.db} are local files.</li>
+ *   <li>{@code file:path/to.db}, {@code file:/abs/path.db} and {@code file:///abs/path.db} are local files;
+ *       {@code file::memory:} is a private in-memory database (a file named {@code :memory:} is
+ *       {@code file:./:memory:}).</li>
  * </ul>
  */
 public final class LibsqlLocation {
 
   private static final String ACCEPTED =
-      "libsql://host, https://host, http://host:port or file:path/to.db";
+      "libsql://host, https://host, http://host:port, file:path/to.db or file::memory:";
+
+  /** {@link #file()} of {@code file::memory:}: a private in-memory database, as libSQL's clients read it. */
+  public static final Path MEMORY = Paths.get(":memory:");
 
   private final URI baseUri;
   private final String authToken;
@@ -133,6 +138,9 @@ public final class LibsqlLocation {
     if (rest.contains("?")) {
       throw bad(u, "query parameters are not supported for file: URLs");
     }
+    if (rest.equals(":memory:")) {
+      return MEMORY;
+    }
     String path;
     if (rest.startsWith("//")) {
       try {
@@ -209,7 +217,7 @@ public final class LibsqlLocation {
     return authToken;
   }
 
-  /** The database file; null for a remote server. */
+  /** The database file ({@link #MEMORY} for {@code file::memory:}); null for a remote server. */
   public Path file() {
     return file;
   }
@@ -217,6 +225,9 @@ public final class LibsqlLocation {
   /** Without secrets. */
   @Override
   public String toString() {
-    return isFile() ? "file:" + file : baseUri + (authToken == null ? "" : " (with auth token)");
+    if (isFile()) {
+      return MEMORY.equals(file) ? "file::memory:" : "file:" + file;
+    }
+    return baseUri + (authToken == null ? "" : " (with auth token)");
   }
 }

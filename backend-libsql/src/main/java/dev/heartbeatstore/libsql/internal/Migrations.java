@@ -3,6 +3,7 @@ package dev.heartbeatstore.libsql.internal;
 import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreException;
+import dev.heartbeatstore.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +49,9 @@ final class Migrations {
   private static final String APPLIED = "SELECT version, checksum FROM " + HISTORY + " ORDER BY version";
   private static final String RECORD =
       "INSERT INTO " + HISTORY + " (version, description, checksum, installed_at) VALUES (?, ?, ?, ?)";
+  /** A statement that creates a named object: group 1 = its IF NOT EXISTS, if any; group 2 = its name. */
+  private static final Pattern CREATE = Pattern.compile("CREATE\\s+(?:UNIQUE\\s+)?(?:TEMP(?:ORARY)?\\s+)?"
+      + "(?:TABLE|INDEX|VIEW|TRIGGER)\\s+(IF\\s+NOT\\s+EXISTS\\s+)?[\"`\\[]?(\\w+)", Pattern.CASE_INSENSITIVE);
 
   record Migration(int version, String description, long checksum, List<String> statements) {}
 
@@ -65,45 +71,132 @@ final class Migrations {
     return all.get(all.size() - 1).version();
   }
 
-  /** Creates or upgrades the schema; safe when several processes start at once. */
+  /**
+   * Creates or upgrades the schema; safe when several processes start at once: each version is applied
+   * in one transaction that first records it in the history, so that when another process applied it
+   * meanwhile, its history row's primary key refuses ours and nothing of ours is left. A file database
+   * takes its write lock first ({@code BEGIN IMMEDIATE}): processes starting together then migrate one
+   * after the other, each waiting until its start-up deadline, as PostgreSQL's do under an advisory lock.
+   */
   static void migrate(SqlSession session, Clock clock) {
     String op = "schema.migrate";
+    session.createIfMissing();
+    refuseForeignTablesWithoutHistory(session, op);
     session.execute(op, Statement.of(CREATE_HISTORY));
     Map<Integer, Long> applied = applied(session, op);
+    refuseNewer(session, applied);
     verifyChecksums(session, applied);
     for (Migration m : available()) {
+      if (!applied.containsKey(m.version())) {
+        apply(session, m, clock, op);
+      }
+    }
+  }
+
+  private static void apply(SqlSession session, Migration m, Clock clock, String op) {
+    List<Statement> statements = new ArrayList<>();
+    statements.add(Statement.of(RECORD, (long) m.version(), m.description(), m.checksum(),
+        Rows.micros(clock.instant())));
+    for (String sql : m.statements()) {
+      statements.add(Statement.of(sql));
+    }
+    try {
+      session.executeAtomically(op, statements);
+      log.info("applied libSQL schema version {} ({}) to {}", m.version(), m.description(), session.describe());
+    } catch (HeartbeatStoreException e) {
+      // Objects first, history second: a version's objects and its history row are committed together,
+      // so objects seen before a history without the version cannot be another process's migration.
+      List<String> existing = existingObjects(session, List.of(m), op);
+      Map<Integer, Long> applied = applied(session, op);
       if (applied.containsKey(m.version())) {
-        continue;
+        log.info("libSQL schema version {} was applied to {} by another process meanwhile", m.version(),
+            session.describe());
+        verifyChecksums(session, applied);
+        return;
       }
-      List<Statement> statements = new ArrayList<>();
+      if (!existing.isEmpty()) {
+        throw notOurs(session, existing, "schema version " + m.version() + " is not recorded in " + HISTORY, e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Tables of our names in a database without our history hold someone else's data: refused before
+   * anything is written to it.
+   */
+  private static void refuseForeignTablesWithoutHistory(SqlSession session, String op) {
+    if (historyExists(session, op)) {
+      return;
+    }
+    List<String> existing = existingObjects(session, available(), op);
+    // Objects first, history second (see apply): another process may have just created both.
+    if (!existing.isEmpty() && !historyExists(session, op)) {
+      throw notOurs(session, existing, "the database has no table " + HISTORY, null);
+    }
+  }
+
+  private static ConfigurationException notOurs(SqlSession session, List<String> existing, String why,
+                                                Throwable cause) {
+    return new ConfigurationException(String.join(", ", existing) + " in " + session.describe()
+        + " but was not created by heartbeat-store (" + why + "); heartbeat-store does not take over what it did"
+        + " not create: point " + HeartbeatStoreConfig.TURSO_DATABASE_URL + " at another database, or rename or"
+        + " drop it", cause);
+  }
+
+  /** What these migrations create that already exists, e.g. {@code "the table heartbeats exists"}. */
+  private static List<String> existingObjects(SqlSession session, List<Migration> migrations, String op) {
+    List<String> names = new ArrayList<>();
+    for (Migration m : migrations) {
       for (String sql : m.statements()) {
-        statements.add(Statement.of(sql));
-      }
-      statements.add(Statement.of(RECORD, (long) m.version(), m.description(), m.checksum(),
-          Rows.micros(clock.instant())));
-      try {
-        session.executeAtomically(op, statements);
-        log.info("applied libSQL schema version {} ({}) to {}", m.version(), m.description(), session.describe());
-      } catch (HeartbeatStoreException e) {
-        // Another process may have applied it at the same moment: then our transaction lost, and that is fine.
-        if (!applied(session, op).containsKey(m.version())) {
-          throw e;
+        Matcher create = CREATE.matcher(sql);
+        if (create.lookingAt() && create.group(1) == null) {
+          names.add(create.group(2));
         }
       }
+    }
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    String sql = "SELECT type, name FROM sqlite_master WHERE name IN ("
+        + String.join(", ", java.util.Collections.nCopies(names.size(), "?")) + ") ORDER BY type DESC, name";
+    List<String> existing = new ArrayList<>();
+    for (Object[] row : session.query(op, Statement.of(sql, names.toArray()))) {
+      existing.add("the " + row[0] + " " + row[1] + " exists");
+    }
+    return existing;
+  }
+
+  private static boolean historyExists(SqlSession session, String op) {
+    List<Object[]> rows = session.query(op, Statement.of(HISTORY_EXISTS));
+    return !rows.isEmpty() && Long.valueOf(1L).equals(rows.get(0)[0]);
+  }
+
+  /**
+   * A database whose schema is newer than this library (a later release migrated it) is refused: this
+   * library would run on tables it does not know.
+   */
+  private static void refuseNewer(SqlSession session, Map<Integer, Long> applied) {
+    int latest = latestVersion();
+    int newest = applied.keySet().stream().max(Integer::compare).orElse(0);
+    if (newest > latest) {
+      throw new ConfigurationException("schema version " + newest + " is newer than this library knows (" + latest
+          + "): downgrading the library under a newer schema is not supported (" + session.describe()
+          + "; use a heartbeat-store release that knows schema version " + newest + ")");
     }
   }
 
   /** {@code HEARTBEAT_DB_MIGRATE=false}: only checks that the schema is there and current. */
   static void check(SqlSession session) {
     String op = "schema.check";
-    List<Object[]> rows = session.query(op, Statement.of(HISTORY_EXISTS));
-    boolean hasHistory = !rows.isEmpty() && Long.valueOf(1L).equals(rows.get(0)[0]);
-    if (!hasHistory) {
+    refuseForeignTablesWithoutHistory(session, op);
+    if (!historyExists(session, op)) {
       throw new ConfigurationException("the heartbeat-store schema is missing in " + session.describe()
           + " (no table " + HISTORY + "); " + HeartbeatStoreConfig.MIGRATE + "=false only checks it: "
           + "start once with " + HeartbeatStoreConfig.MIGRATE + "=true to create it");
     }
     Map<Integer, Long> applied = applied(session, op);
+    refuseNewer(session, applied);
     verifyChecksums(session, applied);
     List<Integer> missing = new ArrayList<>();
     for (Migration m : available()) {
@@ -121,16 +214,26 @@ final class Migrations {
   /** The highest version applied, or null when the database has no history table. */
   static Integer appliedVersion(SqlSession session) {
     String op = "schema.version";
-    List<Object[]> rows = session.query(op, Statement.of(HISTORY_EXISTS));
-    if (rows.isEmpty() || !Long.valueOf(1L).equals(rows.get(0)[0])) {
+    if (!historyExists(session, op)) {
       return null;
     }
     return applied(session, op).keySet().stream().max(Integer::compare).orElse(null);
   }
 
   private static Map<Integer, Long> applied(SqlSession session, String op) {
+    List<Object[]> rows;
+    try {
+      rows = session.query(op, Statement.of(APPLIED));
+    } catch (StoreUnavailableException e) {
+      if (!String.valueOf(e.getMessage()).contains("no such column")) {
+        throw e;
+      }
+      throw new ConfigurationException("the table " + HISTORY + " in " + session.describe() + " was not created by"
+          + " heartbeat-store (it lacks the columns version and checksum); point "
+          + HeartbeatStoreConfig.TURSO_DATABASE_URL + " at another database, or rename or drop that table", e);
+    }
     Map<Integer, Long> applied = new HashMap<>();
-    for (Object[] row : session.query(op, Statement.of(APPLIED))) {
+    for (Object[] row : rows) {
       if (!(row[0] instanceof Long) || !(row[1] instanceof Long)) {
         throw new ConfigurationException("the table " + HISTORY + " in " + session.describe()
             + " holds a row that is not (version, checksum) integers");

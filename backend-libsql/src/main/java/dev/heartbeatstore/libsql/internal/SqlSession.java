@@ -35,6 +35,13 @@ public interface SqlSession extends AutoCloseable {
   }
 
   /**
+   * Creates the database if it does not exist yet: a local file. The schema migration calls it first;
+   * without it a missing file is never created ({@code HEARTBEAT_DB_MIGRATE=false} only checks). A remote
+   * database always exists.
+   */
+  default void createIfMissing() {}
+
+  /**
    * Sets the deadline of every later call. The store opens its session with a longer start-up
    * deadline for the schema migration, then sets the per-operation one before serving.
    */

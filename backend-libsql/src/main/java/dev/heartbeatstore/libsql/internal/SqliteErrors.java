@@ -11,6 +11,8 @@ import java.util.Locale;
  * name ({@code SQLITE_CONSTRAINT_PRIMARYKEY}, {@code SQLITE_BUSY}, …). Both transports use it: Hrana
  * reports the code in its error's {@code code} field (sqld sends the primary code,
  * {@code SQLITE_CONSTRAINT}, with the detail in the message), sqlite-jdbc in its {@code SQLiteException}.
+ * A full disk ({@code SQLITE_FULL}), like any other I/O failure, is retryable: the store writes again as
+ * soon as there is room.
  */
 final class SqliteErrors {
 
@@ -29,6 +31,9 @@ final class SqliteErrors {
     }
     if (c.startsWith("SQLITE_BUSY") || c.startsWith("SQLITE_LOCKED")) {
       return new StoreTimeoutException(operation + ": the database stayed locked by another writer (" + m + ")", cause);
+    }
+    if (c.startsWith("SQLITE_INTERRUPT")) {
+      return new StoreTimeoutException(operation + ": the statement was stopped at its deadline (" + m + ")", cause);
     }
     return new StoreUnavailableException(operation + " failed: " + (c.isEmpty() ? "" : c + ": ") + m, cause);
   }
