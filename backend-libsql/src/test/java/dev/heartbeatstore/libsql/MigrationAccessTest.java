@@ -87,7 +87,7 @@ class MigrationAccessTest {
   private static void exercise(String url) {
     try (MigrationAccess access = StoreFactory.openMigrationAccess(Fixtures.config(url).build(), "turso")) {
       assertThat(access.backendName()).isEqualTo("turso");
-      assertThat(access.schemaVersion()).isEqualTo(access.expectedSchemaVersion()).isEqualTo("3");
+      assertThat(access.schemaVersion()).isEqualTo(access.expectedSchemaVersion()).isEqualTo("4");
       assertThat(access.countHeartbeats()).isZero();
 
       List<Heartbeat> rows = new ArrayList<>();

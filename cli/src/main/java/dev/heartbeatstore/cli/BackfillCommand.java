@@ -11,9 +11,15 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "backfill", mixinStandardHelpOptions = true,
-    description = "Copy heartbeats and monitors from one backend to the other (default: hedging primary to secondary). "
-        + "Insert-if-absent, resumable: killed and run again, it finishes with no duplicates and no gaps.")
+@Command(name = "backfill", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Copy heartbeats and monitors from one backend to the other (default: hedging primary to secondary). "
+            + "Insert-if-absent, resumable: killed and run again, it finishes with no duplicates and no gaps.",
+        "The checkpoint is bound to the two databases (PostgreSQL: system identifier, database, schema; libSQL: URL "
+            + "without token and the database id its schema recorded): resuming against another database exits 2 "
+            + "naming both; --restart starts over.",
+        "Exit 0: done. 1: a side stayed unreachable for --give-up-after. 2: bad arguments, or a checkpoint of other "
+            + "databases."})
 final class BackfillCommand extends ConfiguredCommand {
 
   @Option(names = "--from", paramLabel = "NAME", description = "postgres or turso (default: the hedging primary)")
@@ -29,6 +35,20 @@ final class BackfillCommand extends ConfiguredCommand {
       description = "where progress is saved after every batch (default ${DEFAULT-VALUE})")
   Path checkpoint;
 
+  @Option(names = "--restart", description = "ignore the saved checkpoint and copy from the first row again "
+      + "(rows already there are skipped)")
+  boolean restart;
+
+  @Option(names = "--rate", paramLabel = "ROWS_PER_SECOND", defaultValue = "0",
+      description = "copy at most this many rows per second on average, to leave the databases to the live service "
+          + "(default: no limit)")
+  long rate;
+
+  @Option(names = "--give-up-after", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+      description = "a batch that times out or finds a side unavailable is tried again with capped, jittered backoff; "
+          + "exit 1 once a side has been unreachable this long (default ${DEFAULT-VALUE})")
+  Duration giveUpAfter;
+
   @Option(names = "--plain", description = "plain progress lines even on a terminal")
   boolean plain;
 
@@ -36,7 +56,8 @@ final class BackfillCommand extends ConfiguredCommand {
   public Integer call() {
     PrintWriter out = out();
     HeartbeatStoreConfig config = settings().build();
-    Backfill.Builder builder = Backfill.builder(config).batchSize(batchSize).checkpoint(checkpoint);
+    Backfill.Builder builder = Backfill.builder(config).batchSize(batchSize).checkpoint(checkpoint).restart(restart)
+        .rowsPerSecond(rate).giveUpAfter(giveUpAfter);
     if (from != null) {
       builder.from(from);
     }
@@ -51,10 +72,11 @@ final class BackfillCommand extends ConfiguredCommand {
     } finally {
       progress.close();
     }
-    out.printf("backfill done%s: %d heartbeats (%d new) and %d monitors (%d new) in %.1f s, copying at %.0f rows/s%n",
+    out.printf("backfill done%s: %d heartbeats (%d new) and %d monitors (%d new) in %.1f s, copying at %.0f rows/s%s%n",
         result.resumed() ? " (resumed from " + checkpoint + ")" : "",
         result.heartbeatsCopied(), result.heartbeatsInserted(), result.monitorsCopied(), result.monitorsInserted(),
-        result.took().toNanos() / 1e9, result.rowsPerSecond());
+        result.took().toNanos() / 1e9, result.rowsPerSecond(),
+        result.retries() == 0 ? "" : "; " + result.retries() + " calls tried again after a timeout or an unavailable side");
     return HeartbeatCli.OK;
   }
 
@@ -75,7 +97,9 @@ final class BackfillCommand extends ConfiguredCommand {
       if (bar == null || !p.table().equals(table)) {
         close();
         table = p.table();
+        // Started from what earlier runs copied: speed and ETA count this run's rows only.
         bar = new ProgressBarBuilder().setTaskName(p.table()).setInitialMax(Math.max(p.total(), p.copied()))
+            .startsFrom(p.copied() - p.copiedThisRun(), Duration.ZERO)
             .setUnit(" rows", 1).showSpeed().setStyle(ProgressBarStyle.ASCII).build();
       }
       bar.maxHint(Math.max(p.total(), p.copied()));

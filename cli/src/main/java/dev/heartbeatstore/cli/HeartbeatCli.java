@@ -2,6 +2,7 @@ package dev.heartbeatstore.cli;
 
 import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStoreException;
+import dev.heartbeatstore.migration.CheckpointMismatchException;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Spec;
  * library (SPEC §3) and takes flags that override it.
  *
  * <p>Exit codes: 0 success; 1 a backend cannot be reached, refused or failed; 2 bad arguments or
- * settings (with usage); 3 {@code verify} found differences.
+ * settings (with usage), or a backfill checkpoint of other databases; 3 {@code verify} found differences
+ * (or could not confirm them).
  */
 @Command(name = "heartbeat", mixinStandardHelpOptions = true, version = "heartbeat 0.1.0-SNAPSHOT",
     description = "Phone heartbeats in PostgreSQL or libSQL/Turso, and the migration between them.",
@@ -65,7 +67,8 @@ public final class HeartbeatCli implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigurationException || e instanceof IllegalArgumentException) {
+      if (e instanceof ConfigurationException || e instanceof IllegalArgumentException
+          || e instanceof CheckpointMismatchException) {
         err.println("heartbeat: " + e.getMessage());
         return USAGE;
       }

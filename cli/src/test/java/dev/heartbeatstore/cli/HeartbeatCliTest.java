@@ -153,6 +153,87 @@ class HeartbeatCliTest {
       }
     }
 
+    @Test
+    @DisplayName("backfill killed, then run against another target: exit 2 naming both databases; with --restart it completes")
+    void backfillResumedAgainstAnotherTarget() throws Exception {
+      try (IsolatedSchema postgres = IsolatedSchema.create(); Sqld first = Sqld.start(); Sqld second = Sqld.start()) {
+        MigrationFixture.seed(postgres.config().build(), 30_000, 200, 13);
+        Map<String, String> env = Cli.env(Map.of("HEARTBEAT_DB_BACKEND", "hedging",
+            "DATABASE_URL", postgres.url(), "TURSO_DATABASE_URL", first.url()));
+        Path checkpoint = dir.resolve("backfill.checkpoint");
+
+        // Throttled, so that it is still running when killed however fast the machine is.
+        Process killed = Cli.builder(dir, env, "backfill", "--plain", "--batch-size", "500", "--rate", "5000",
+            "--checkpoint", checkpoint.toString()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (copied(checkpoint) < 2_000 && killed.isAlive() && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(killed.isAlive()).as("the backfill must still be running when it is killed").isTrue();
+        killed.destroyForcibly();
+        killed.waitFor(10, TimeUnit.SECONDS);
+
+        Map<String, String> otherTarget = new java.util.HashMap<>(env);
+        otherTarget.put("TURSO_DATABASE_URL", second.url());
+        Cli.Result refused = Cli.run(dir, otherTarget, "backfill", "--plain", "--checkpoint", checkpoint.toString());
+        assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(2);
+        assertThat(refused.err()).contains("libSQL at " + first.url() + " database_id ",
+            "libSQL at " + second.url() + " database_id ", "schema " + postgres.name(), "--restart");
+
+        Cli.Result restarted = Cli.run(dir, otherTarget, "backfill", "--plain", "--restart",
+            "--checkpoint", checkpoint.toString());
+        assertThat(restarted.exit()).as(restarted.out() + restarted.err()).isZero();
+        assertThat(restarted.out()).contains("backfill done: 30000 heartbeats (30000 new) and 200 monitors (200 new)");
+
+        Cli.Result verify = Cli.run(dir, otherTarget, "verify");
+        assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).contains("IDENTICAL");
+      }
+    }
+
+    @Test
+    @DisplayName("backfill against a side that never answers gives up after --give-up-after, exit 1, naming the side")
+    void backfillGivesUp() throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      try (IsolatedSchema postgres = IsolatedSchema.create()) {
+        Map<String, String> env = Cli.env(Map.of("HEARTBEAT_DB_BACKEND", "hedging",
+            "DATABASE_URL", postgres.url(), "TURSO_DATABASE_URL", "http://127.0.0.1:" + port));
+        Cli.Result r = Cli.run(dir, env, "backfill", "--plain", "--give-up-after", "2s",
+            "--checkpoint", dir.resolve("x.checkpoint").toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("turso has been unreachable for", "give up after 2.0 s");
+      }
+    }
+
+    @Test
+    @DisplayName("verify --help documents --settle, --since, --repair and --give-up-after, and what the exit codes mean")
+    void verifyHelp() throws Exception {
+      Cli.Result r = Cli.run(dir, Cli.env(Map.of()), "verify", "--help");
+      assertThat(r.exit()).isZero();
+      assertThat(r.out()).contains("--settle=DURATION", "default 1m", "--since=DURATION", "--repair",
+          "--give-up-after=DURATION", "default 5m", "settled", "pending", "Exit 0", "3:");
+    }
+
+    @Test
+    @DisplayName("verify with a duration it cannot read exits 2 and says what it accepts")
+    void verifyBadDuration() throws Exception {
+      Cli.Result r = Cli.run(dir, Cli.env(Map.of()), "verify", "--settle", "soon");
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err()).contains("'soon' is not a duration such as 30s, 5m");
+    }
+
+    @Test
+    @DisplayName("backfill --help documents --restart, --rate and --give-up-after")
+    void backfillHelp() throws Exception {
+      Cli.Result r = Cli.run(dir, Cli.env(Map.of()), "backfill", "--help");
+      assertThat(r.exit()).isZero();
+      assertThat(r.out()).contains("--restart", "--rate=ROWS_PER_SECOND", "--give-up-after=DURATION", "default 5m",
+          "exits 2");
+    }
+
     private long copied(Path checkpoint) {
       Properties p = new Properties();
       try (Reader r = Files.newBufferedReader(checkpoint)) {

@@ -57,6 +57,14 @@ public interface MigrationAccess extends AutoCloseable {
   /** The newest schema version this library knows. */
   String expectedSchemaVersion();
 
+  /**
+   * What tells this database apart from every other one, without secrets, stable across restarts and
+   * reconnections; e.g. PostgreSQL's system identifier with the database and schema, or a libSQL URL
+   * (without its token) with the id the schema drew for the database. A backfill checkpoint records
+   * the identities of its source and target, and is refused against any other.
+   */
+  String databaseIdentity();
+
   @Override
   void close();
 }

@@ -6,7 +6,6 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.MigrationAccess.HeartbeatCursor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +13,8 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -21,6 +22,11 @@ import java.util.function.Consumer;
  * insert-if-absent batches, resumable from a checkpoint file. Safe to run while hedging mirrors new
  * writes (rows already there are skipped), and safe to kill at any moment and run again: it finishes
  * with no duplicates and no gaps. Run {@link Verifier} afterwards.
+ *
+ * <p>The checkpoint is bound to the two databases ({@link MigrationAccess#databaseIdentity()}): resuming
+ * against another one throws {@link CheckpointMismatchException}; {@link Builder#restart(boolean)} starts
+ * over. A batch that times out or finds a side unavailable is tried again, with backoff, until that side
+ * has been unreachable for {@link Builder#giveUpAfter(Duration)}.
  *
  * <pre>{@code
  * Backfill.Result r = Backfill.builder(HeartbeatStoreConfig.fromEnvironment(System.getenv()))
@@ -30,20 +36,24 @@ import java.util.function.Consumer;
  */
 public final class Backfill {
 
-  /** Progress after each batch. */
-  public record Progress(String table, long copied, long inserted, long total, Duration elapsed) {
+  /**
+   * Progress after each batch. {@code copied} counts the whole backfill (with the runs before a resume),
+   * {@code copiedThisRun} only this run's rows, which the rate is computed from.
+   */
+  public record Progress(String table, long copied, long copiedThisRun, long inserted, long total, Duration elapsed) {
     public double rowsPerSecond() {
       double s = elapsed.toNanos() / 1e9;
-      return s <= 0 ? 0 : copied / s;
+      return s <= 0 ? 0 : copiedThisRun / s;
     }
   }
 
   /**
-   * What a run did; {@code *Copied} counts rows read and sent, {@code *Inserted} those the target lacked.
-   * {@code took} is the whole run, {@code copying} the copy alone (without opening both sides).
+   * What a run did; {@code *Copied} counts rows read and sent in this run, {@code *Inserted} those the
+   * target lacked. {@code took} is the whole run, {@code copying} the copy alone (without opening both
+   * sides); {@code retries} counts calls tried again after a timeout or an unavailable side.
    */
   public record Result(long heartbeatsCopied, long heartbeatsInserted, long monitorsCopied, long monitorsInserted,
-                       boolean resumed, Duration took, Duration copying) {
+                       boolean resumed, Duration took, Duration copying, long retries) {
     /** Rows copied per second of copying. */
     public double rowsPerSecond() {
       double s = copying.toNanos() / 1e9;
@@ -56,6 +66,9 @@ public final class Backfill {
   private final String to;
   private final int batchSize;
   private final Path checkpoint;
+  private final boolean restart;
+  private final long rowsPerSecond;
+  private final Duration giveUpAfter;
   private final Consumer<Progress> progress;
 
   private Backfill(Builder b) {
@@ -64,6 +77,9 @@ public final class Backfill {
     this.to = b.to;
     this.batchSize = b.batchSize;
     this.checkpoint = b.checkpoint;
+    this.restart = b.restart;
+    this.rowsPerSecond = b.rowsPerSecond;
+    this.giveUpAfter = b.giveUpAfter;
     this.progress = b.progress;
   }
 
@@ -74,50 +90,74 @@ public final class Backfill {
   /**
    * Runs to the end. The checkpoint is deleted when the copy is complete, so the next run starts over
    * (and skips what is there).
+   *
+   * @throws CheckpointMismatchException when the checkpoint is of other databases or another direction
+   * @throws dev.heartbeatstore.StoreUnavailableException when a side stayed unreachable for the give-up time
    */
   public Result run() {
     long started = System.nanoTime();
-    Checkpoint saved = Checkpoint.load(checkpoint, from, to);
-    Checkpoint state = saved != null ? saved : Checkpoint.start(from, to);
+    Retry retry = new Retry(giveUpAfter);
+    Throttle throttle = new Throttle(rowsPerSecond);
+    int batch = throttle.batchSize(batchSize);
     long heartbeatsInserted = 0;
     long monitorsInserted = 0;
     long heartbeatsCopied = 0;
     long monitorsCopied = 0;
+    boolean resumed;
     long copyStarted;
     long copyEnded;
-    try (MigrationAccess source = StoreFactory.openMigrationAccess(config, from);
-        MigrationAccess target = StoreFactory.openMigrationAccess(config, to)) {
+    ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "backfill-reader");
+      t.setDaemon(true);
+      return t;
+    });
+    try (MigrationAccess source = retry.call(from, "open", () -> StoreFactory.openMigrationAccess(config, from));
+        MigrationAccess target = retry.call(to, "open", () -> StoreFactory.openMigrationAccess(config, to))) {
+      String fromIdentity = retry.call(from, "read its identity", source::databaseIdentity);
+      String toIdentity = retry.call(to, "read its identity", target::databaseIdentity);
+      if (restart) {
+        Checkpoint.delete(checkpoint);
+      }
+      Checkpoint saved = Checkpoint.load(checkpoint, from, to, fromIdentity, toIdentity);
+      resumed = saved != null;
+      Checkpoint state = saved != null ? saved : Checkpoint.start(from, to, fromIdentity, toIdentity);
       copyStarted = System.nanoTime();
       if (!state.monitorsDone()) {
-        long total = source.countMonitors();
+        long total = retry.call(from, "count monitors", source::countMonitors);
         UUID cursor = state.monitorCursor();
         while (true) {
-          List<HeartbeatMonitor> page = source.monitorsAfter(cursor, batchSize);
+          UUID after = cursor;
+          List<HeartbeatMonitor> page = retry.call(from, "read monitors after " + after,
+              () -> source.monitorsAfter(after, batch));
           if (page.isEmpty()) {
             break;
           }
-          monitorsInserted += target.insertMonitorsIfAbsent(page);
+          throttle.acquire(page.size());
+          monitorsInserted += retry.call(to, "insert " + page.size() + " monitors",
+              () -> target.insertMonitorsIfAbsent(page));
           monitorsCopied += page.size();
           cursor = page.get(page.size() - 1).id();
           state = state.afterMonitors(cursor, page.size());
           state.save(checkpoint);
-          report("heartbeat_monitors", state.monitorsCopied(), monitorsInserted, total, copyStarted);
+          report("heartbeat_monitors", state.monitorsCopied(), monitorsCopied, monitorsInserted, total, copyStarted);
         }
         state = state.monitorsFinished();
         state.save(checkpoint);
       }
 
-      long total = source.countHeartbeats();
-      HeartbeatCursor cursor = state.heartbeatCursor();
+      long total = retry.call(from, "count heartbeats", source::countHeartbeats);
+      HeartbeatCursor first = state.heartbeatCursor();
       // Read the next page while the target writes this one: the two databases work at the same time.
-      List<Heartbeat> page = source.heartbeatsAfter(cursor, batchSize);
+      List<Heartbeat> page = retry.call(from, "read heartbeats after " + first, () -> source.heartbeatsAfter(first, batch));
       while (!page.isEmpty()) {
         HeartbeatCursor next = cursorOf(page.get(page.size() - 1));
-        CompletableFuture<List<Heartbeat>> reading =
-            CompletableFuture.supplyAsync(() -> source.heartbeatsAfter(next, batchSize));
+        CompletableFuture<List<Heartbeat>> reading = CompletableFuture.supplyAsync(
+            () -> retry.call(from, "read heartbeats after " + next, () -> source.heartbeatsAfter(next, batch)), reader);
         int inserted;
         try {
-          inserted = target.insertHeartbeatsIfAbsent(page);
+          throttle.acquire(page.size());
+          List<Heartbeat> rows = page;
+          inserted = retry.call(to, "insert " + rows.size() + " heartbeats", () -> target.insertHeartbeatsIfAbsent(rows));
         } catch (RuntimeException e) {
           reading.cancel(true);
           throw e;
@@ -126,25 +166,21 @@ public final class Backfill {
         heartbeatsCopied += page.size();
         state = state.afterHeartbeats(next, page.size());
         state.save(checkpoint);
-        report("heartbeats", state.heartbeatsCopied(), heartbeatsInserted, total, copyStarted);
+        report("heartbeats", state.heartbeatsCopied(), heartbeatsCopied, heartbeatsInserted, total, copyStarted);
         page = join(reading);
       }
       copyEnded = System.nanoTime();
+    } finally {
+      reader.shutdownNow();
     }
-    if (checkpoint != null) {
-      try {
-        Files.deleteIfExists(checkpoint);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("the backfill is complete but its checkpoint " + checkpoint
-            + " cannot be deleted", e);
-      }
-    }
-    return new Result(heartbeatsCopied, heartbeatsInserted, monitorsCopied, monitorsInserted, saved != null,
-        Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(copyEnded - copyStarted));
+    Checkpoint.delete(checkpoint);
+    return new Result(heartbeatsCopied, heartbeatsInserted, monitorsCopied, monitorsInserted, resumed,
+        Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(copyEnded - copyStarted), retry.retries());
   }
 
-  private void report(String table, long copied, long inserted, long total, long started) {
-    progress.accept(new Progress(table, copied, inserted, total, Duration.ofNanos(System.nanoTime() - started)));
+  private void report(String table, long copied, long copiedThisRun, long inserted, long total, long started) {
+    progress.accept(new Progress(table, copied, copiedThisRun, inserted, total,
+        Duration.ofNanos(System.nanoTime() - started)));
   }
 
   private static HeartbeatCursor cursorOf(Heartbeat h) {
@@ -169,6 +205,9 @@ public final class Backfill {
     private String to;
     private int batchSize = 5000;
     private Path checkpoint;
+    private boolean restart;
+    private long rowsPerSecond;
+    private Duration giveUpAfter = MigrationArguments.DEFAULT_GIVE_UP_AFTER;
     private Consumer<Progress> progress = p -> {};
 
     private Builder(HeartbeatStoreConfig config) {
@@ -198,6 +237,24 @@ public final class Backfill {
     /** Where to save progress; null: no checkpoint (a killed run starts over, skipping what is there). */
     public Builder checkpoint(Path checkpoint) {
       this.checkpoint = checkpoint;
+      return this;
+    }
+
+    /** Ignore (and replace) any saved checkpoint: copy from the first row again, skipping what is there. */
+    public Builder restart(boolean restart) {
+      this.restart = restart;
+      return this;
+    }
+
+    /** At most this many rows per second on average; 0 (the default): as fast as the databases go. */
+    public Builder rowsPerSecond(long rowsPerSecond) {
+      this.rowsPerSecond = MigrationArguments.rate(rowsPerSecond);
+      return this;
+    }
+
+    /** How long a side may stay unreachable (every try timing out or refused) before the run fails (default 5 min). */
+    public Builder giveUpAfter(Duration giveUpAfter) {
+      this.giveUpAfter = MigrationArguments.giveUpAfter(giveUpAfter);
       return this;
     }
 

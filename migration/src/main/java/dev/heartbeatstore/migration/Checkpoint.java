@@ -18,28 +18,39 @@ import java.util.UUID;
  * Where a backfill stands, saved after every batch the target committed, so that a backfill killed at
  * any moment resumes where it was. Resuming from a slightly older checkpoint is harmless: inserts are
  * insert-if-absent.
+ *
+ * <p>It is bound to its two databases ({@link dev.heartbeatstore.spi.MigrationAccess#databaseIdentity()}):
+ * its cursors say what one target already holds of one source, and are wrong for any other pair.
  */
-record Checkpoint(String from, String to, UUID monitorCursor, boolean monitorsDone,
-                  HeartbeatCursor heartbeatCursor, long heartbeatsCopied, long monitorsCopied) {
+record Checkpoint(String from, String to, String fromIdentity, String toIdentity, UUID monitorCursor,
+                  boolean monitorsDone, HeartbeatCursor heartbeatCursor, long heartbeatsCopied, long monitorsCopied) {
 
-  static Checkpoint start(String from, String to) {
-    return new Checkpoint(from, to, null, false, null, 0, 0);
+  static Checkpoint start(String from, String to, String fromIdentity, String toIdentity) {
+    return new Checkpoint(from, to, fromIdentity, toIdentity, null, false, null, 0, 0);
   }
 
   Checkpoint afterMonitors(UUID cursor, long copied) {
-    return new Checkpoint(from, to, cursor, false, heartbeatCursor, heartbeatsCopied, monitorsCopied + copied);
+    return new Checkpoint(from, to, fromIdentity, toIdentity, cursor, false, heartbeatCursor, heartbeatsCopied,
+        monitorsCopied + copied);
   }
 
   Checkpoint monitorsFinished() {
-    return new Checkpoint(from, to, monitorCursor, true, heartbeatCursor, heartbeatsCopied, monitorsCopied);
+    return new Checkpoint(from, to, fromIdentity, toIdentity, monitorCursor, true, heartbeatCursor, heartbeatsCopied,
+        monitorsCopied);
   }
 
   Checkpoint afterHeartbeats(HeartbeatCursor cursor, long copied) {
-    return new Checkpoint(from, to, monitorCursor, monitorsDone, cursor, heartbeatsCopied + copied, monitorsCopied);
+    return new Checkpoint(from, to, fromIdentity, toIdentity, monitorCursor, monitorsDone, cursor,
+        heartbeatsCopied + copied, monitorsCopied);
   }
 
-  /** The saved checkpoint of this direction, or null when there is none. */
-  static Checkpoint load(Path file, String from, String to) {
+  /**
+   * The saved checkpoint of a backfill from {@code from} to {@code to} between these two databases, or
+   * null when there is none.
+   *
+   * @throws CheckpointMismatchException when it was written for another direction or other databases
+   */
+  static Checkpoint load(Path file, String from, String to, String fromIdentity, String toIdentity) {
     if (file == null || !Files.exists(file)) {
       return null;
     }
@@ -49,9 +60,17 @@ record Checkpoint(String from, String to, UUID monitorCursor, boolean monitorsDo
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the backfill checkpoint " + file, e);
     }
-    if (!from.equals(p.getProperty("from")) || !to.equals(p.getProperty("to"))) {
-      throw new IllegalStateException("the checkpoint " + file + " is of a backfill from " + p.getProperty("from")
-          + " to " + p.getProperty("to") + ", not from " + from + " to " + to + "; delete it or pass another --checkpoint");
+    String savedFrom = p.getProperty("from");
+    String savedTo = p.getProperty("to");
+    String savedFromIdentity = p.getProperty("fromIdentity");
+    String savedToIdentity = p.getProperty("toIdentity");
+    if (!from.equals(savedFrom) || !to.equals(savedTo)
+        || !fromIdentity.equals(savedFromIdentity) || !toIdentity.equals(savedToIdentity)) {
+      throw new CheckpointMismatchException("the checkpoint " + file + " is of a backfill from " + savedFrom
+          + " [" + orUnknown(savedFromIdentity) + "] to " + savedTo + " [" + orUnknown(savedToIdentity)
+          + "], not from " + from + " [" + fromIdentity + "] to " + to + " [" + toIdentity
+          + "]; run with --restart to start over between these databases (rows already there are skipped),"
+          + " or pass another --checkpoint");
     }
     try {
       String monitor = p.getProperty("monitorCursor");
@@ -59,7 +78,7 @@ record Checkpoint(String from, String to, UUID monitorCursor, boolean monitorsDo
       String id = p.getProperty("heartbeatId");
       HeartbeatCursor cursor = micros == null ? null
           : new HeartbeatCursor(fromMicros(Long.parseLong(micros)), UUID.fromString(id));
-      return new Checkpoint(from, to, monitor == null ? null : UUID.fromString(monitor),
+      return new Checkpoint(from, to, fromIdentity, toIdentity, monitor == null ? null : UUID.fromString(monitor),
           Boolean.parseBoolean(p.getProperty("monitorsDone")), cursor,
           Long.parseLong(p.getProperty("heartbeatsCopied", "0")), Long.parseLong(p.getProperty("monitorsCopied", "0")));
     } catch (RuntimeException e) {
@@ -76,6 +95,8 @@ record Checkpoint(String from, String to, UUID monitorCursor, boolean monitorsDo
     Properties p = new Properties();
     p.setProperty("from", from);
     p.setProperty("to", to);
+    p.setProperty("fromIdentity", fromIdentity);
+    p.setProperty("toIdentity", toIdentity);
     if (monitorCursor != null) {
       p.setProperty("monitorCursor", monitorCursor.toString());
     }
@@ -101,6 +122,22 @@ record Checkpoint(String from, String to, UUID monitorCursor, boolean monitorsDo
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the backfill checkpoint " + file, e);
     }
+  }
+
+  /** Deletes the checkpoint file, if any. */
+  static void delete(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the backfill checkpoint " + file, e);
+    }
+  }
+
+  private static String orUnknown(String identity) {
+    return identity == null ? "databases not recorded" : identity;
   }
 
   static long toMicros(Instant t) {

@@ -3,32 +3,48 @@ package dev.heartbeatstore.migration;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.internal.StoreFactory;
-import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.MigrationAccess.HeartbeatCursor;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * Compares two backends row by row: both are scanned in the same global order and merged, so every
- * missing, extra or different row is found in one pass, with per-(user, owner) counts and content
- * hashes on the way. With {@link Builder#repair(boolean)} it then makes the secondary equal to the
- * primary: copies what is missing or different, deletes what the primary does not have.
+ * Compares two backends while the service keeps writing to them. Both are scanned in the same global
+ * order and merged; only <b>settled</b> rows are compared: those whose last change is older than the
+ * settle window (monitors by {@code updatedAt}, heartbeats — immutable — by {@code timestamp}). A row
+ * the scan finds different is only a <b>candidate</b>: it is read again by id on both sides, twice,
+ * with both sides' hedging journals read in between, and is reported only when it differs the same way
+ * both times, no journal entry for it is pending on either side, and it is still settled. A write in
+ * flight (hedging's async queue, the journal's relay) is therefore never reported.
+ *
+ * <p>With {@link Builder#repair(boolean)} it then makes the secondary agree with the primary, for the
+ * confirmed differences only, without ever destroying data: rows are copied insert-if-absent, monitors
+ * last-writer-wins on {@code updatedAt}; a row is deleted from the secondary only when a fresh read shows
+ * the primary still lacks it, it is settled, and no journal entry is pending for it on either side.
+ *
+ * <p>Memory stays bounded whatever the table sizes: pages of {@code batchSize} rows per side,
+ * candidates confirmed {@value #CONFIRM_BATCH} at a time, at most {@code maxDifferences} ids kept for
+ * the report, and at most {@value Side#MAX_PENDING} journal entries per side.
  */
 public final class Verifier {
 
+  /** Candidates read again and decided together. */
+  static final int CONFIRM_BATCH = 1000;
+
   /**
-   * What differs for one kind of row. The id lists hold at most the builder's {@code maxDifferences};
-   * {@code truncated} says when there were more (then run a backfill first).
+   * The confirmed differences of one kind of row. {@code primaryRows}/{@code secondaryRows} count the
+   * settled rows in scope that each side's scan read. The id lists hold at most the builder's
+   * {@code maxDifferences}; {@code truncated} says when there were more.
    */
   public record Differences(long primaryRows, long secondaryRows, List<UUID> missing, List<UUID> extra,
                             List<UUID> different, boolean truncated) {
@@ -37,15 +53,45 @@ public final class Verifier {
     }
   }
 
-  /** Per (user, owner): how many heartbeats each side has, and whether their contents hash the same. */
+  /**
+   * What became of the rows the scan found different ({@code candidates}): equal when read again,
+   * pending in a journal (a write in flight), changed while being confirmed or since the settle cut-off,
+   * or impossible to confirm because a journal held more than {@value Side#MAX_PENDING} entries. The
+   * rest are the confirmed differences.
+   */
+  public record Confirmation(long candidates, long agreedOnReread, long pendingInJournal, long changedMeanwhile,
+                             long unconfirmable) {
+    static final Confirmation NONE = new Confirmation(0, 0, 0, 0, 0);
+  }
+
+  /** Rows each side's scan has read so far of one table ({@code heartbeats}, {@code heartbeat_monitors}), after each page. */
+  public record Progress(String table, long primaryRows, long secondaryRows) {}
+
+  /** Per (user, owner): how many settled heartbeats each side's scan read, and whether their contents hash the same. */
   public record GroupDifference(String userId, String owner, long primaryCount, long secondaryCount,
                                 long primaryHash, long secondaryHash) {}
 
-  /** The outcome: identical only when both kinds of rows are. */
-  public record Report(String primary, String secondary, Differences heartbeats, Differences monitors,
-                       long groupsCompared, List<GroupDifference> differingGroups, boolean repaired, Duration took) {
+  /** What a repair did, and the confirmed differences it left alone, each with the reason. */
+  public record Repairs(long heartbeatsCopied, long heartbeatsDeleted, long monitorsCopied, long monitorsDeleted,
+                        List<String> notRepaired, long notRepairedCount) {
+    static final Repairs NONE = new Repairs(0, 0, 0, 0, List.of(), 0);
+  }
+
+  /**
+   * The outcome: identical when no confirmed difference remains to report and every candidate could be
+   * decided. {@code settledBefore}: rows changed after it were not compared; {@code since}: rows changed
+   * before it were not compared (null: no lower bound). {@code notes} say what the run could not use
+   * (e.g. a side without a journal); {@code retries} counts calls tried again after a timeout or an
+   * unavailable side.
+   */
+  public record Report(String primary, String secondary, Instant settledBefore, Instant since,
+                       Differences heartbeats, Differences monitors,
+                       Confirmation heartbeatCandidates, Confirmation monitorCandidates,
+                       long groupsCompared, List<GroupDifference> differingGroups,
+                       boolean repaired, Repairs repairs, List<String> notes, long retries, Duration took) {
     public boolean identical() {
-      return heartbeats.identical() && monitors.identical();
+      return heartbeats.identical() && monitors.identical()
+          && heartbeatCandidates.unconfirmable() == 0 && monitorCandidates.unconfirmable() == 0;
     }
   }
 
@@ -55,213 +101,246 @@ public final class Verifier {
   private final int batchSize;
   private final boolean repair;
   private final int maxDifferences;
+  private final Duration settle;
+  private final Duration since;
+  private final Duration giveUpAfter;
+  private final Consumer<Progress> progress;
 
   private Verifier(Builder b) {
-    this.maxDifferences = b.maxDifferences;
     this.config = b.config;
     this.primary = b.primary;
     this.secondary = b.secondary;
     this.batchSize = b.batchSize;
     this.repair = b.repair;
+    this.maxDifferences = b.maxDifferences;
+    this.settle = b.settle;
+    this.since = b.since;
+    this.giveUpAfter = b.giveUpAfter;
+    this.progress = b.progress;
   }
 
   public static Builder builder(HeartbeatStoreConfig config) {
     return new Builder(config);
   }
 
-  /** Compares (and with repair, repairs); the report describes what was found before any repair. */
+  /**
+   * Compares (and with repair, repairs the confirmed differences as they are found); the differences
+   * in the report are those found, before their repair.
+   */
   public Report run() {
     long started = System.nanoTime();
-    try (MigrationAccess p = StoreFactory.openMigrationAccess(config, primary);
-        MigrationAccess s = StoreFactory.openMigrationAccess(config, secondary)) {
-      Map<List<String>, long[]> groups = new HashMap<>();
-      Comparison<Heartbeat> hb = this.<Heartbeat, HeartbeatCursor>compare(
-          cursor -> p.heartbeatsAfter(cursor, batchSize),
-          cursor -> s.heartbeatsAfter(cursor, batchSize),
-          h -> new HeartbeatCursor(h.timestamp(), h.id()),
-          HEARTBEAT_ORDER, Heartbeat::id,
-          (h, side) -> {
-            long[] g = groups.computeIfAbsent(List.of(h.userId(), h.owner()), k -> new long[4]);
-            g[side] += 1;
-            g[side + 2] += h.hashCode();
-            return null;
-          });
-      Comparison<HeartbeatMonitor> mon = this.<HeartbeatMonitor, UUID>compare(
-          cursor -> p.monitorsAfter(cursor, batchSize),
-          cursor -> s.monitorsAfter(cursor, batchSize),
-          HeartbeatMonitor::id, MONITOR_ORDER, HeartbeatMonitor::id, (m, side) -> null);
-
-      List<GroupDifference> differingGroups = new ArrayList<>();
-      for (Map.Entry<List<String>, long[]> e : groups.entrySet()) {
-        long[] g = e.getValue();
-        if (g[0] != g[1] || g[2] != g[3]) {
-          differingGroups.add(new GroupDifference(e.getKey().get(0), e.getKey().get(1), g[0], g[1], g[2], g[3]));
+    Instant now = config.clock().instant().truncatedTo(ChronoUnit.MICROS);
+    Instant settledBefore = now.minus(settle);
+    Instant from = since == null ? null : now.minus(since);
+    Retry retry = new Retry(giveUpAfter);
+    try (Side p = Side.open(config, primary, retry); Side s = Side.open(config, secondary, retry)) {
+      List<String> notes = new ArrayList<>();
+      for (Side side : List.of(p, s)) {
+        if (side.journalProblem() != null) {
+          notes.add(side.name + " has no journal to consult (" + side.journalProblem()
+              + "): writes in flight to or from it are told apart by reading again only");
         }
       }
-      differingGroups.sort(Comparator.comparing(GroupDifference::userId).thenComparing(GroupDifference::owner));
+      Window window = new Window(settledBefore, from);
+      Groups groups = new Groups();
+      Confirmer<Heartbeat> hb = new Confirmer<>(HEARTBEATS, p, s, window, repair, maxDifferences);
+      mergeHeartbeats(p, s, window, hb, groups);
+      hb.flush();
+      Confirmer<HeartbeatMonitor> mon = new Confirmer<>(MONITORS, p, s, window, repair, maxDifferences);
+      mergeMonitors(p, s, window, mon);
+      mon.flush();
 
-      if (repair) {
-        if (hb.truncated || mon.truncated) {
-          throw new IllegalStateException("more than " + maxDifferences + " rows differ between " + primary + " and "
-              + secondary + ": run a backfill first, then verify --repair");
-        }
-        for (List<Heartbeat> chunk : chunks(new ArrayList<>(hb.toCopy.values()))) {
-          s.upsertHeartbeats(chunk);
-        }
-        for (List<HeartbeatMonitor> chunk : chunks(new ArrayList<>(mon.toCopy.values()))) {
-          s.upsertMonitors(chunk);
-        }
-        for (List<UUID> chunk : chunks(hb.extraOnly())) {
-          s.deleteHeartbeats(chunk);
-        }
-        for (List<UUID> chunk : chunks(mon.extraOnly())) {
-          s.deleteMonitors(chunk);
-        }
-      }
-      return new Report(primary, secondary, hb.differences(), mon.differences(), groups.size(), differingGroups,
-          repair, Duration.ofNanos(System.nanoTime() - started));
+      List<String> notRepaired = new ArrayList<>(hb.notRepaired);
+      notRepaired.addAll(mon.notRepaired);
+      Repairs repairs = new Repairs(hb.copied, hb.deleted, mon.copied, mon.deleted,
+          List.copyOf(notRepaired.subList(0, Math.min(Confirmer.MAX_NOTES, notRepaired.size()))),
+          hb.notRepairedCount + mon.notRepairedCount);
+      return new Report(primary, secondary, settledBefore, from, hb.differences(), mon.differences(),
+          hb.confirmation(), mon.confirmation(), groups.size(), groups.differing(), repair, repairs,
+          List.copyOf(notes), retry.retries(), Duration.ofNanos(System.nanoTime() - started));
     }
   }
+
+  /** Which rows are compared: settled (last change at or before {@code settledBefore}) and, with --since, changed at or after {@code from}. */
+  record Window(Instant settledBefore, Instant from) {
+    boolean settled(Instant lastChange) {
+      return !lastChange.isAfter(settledBefore);
+    }
+
+    boolean inScope(Instant lastChange) {
+      return from == null || !lastChange.isBefore(from);
+    }
+  }
+
+  // ------------------------------------------------------------------ the scans
 
   private static final Comparator<Heartbeat> HEARTBEAT_ORDER = Comparator
       .comparing(Heartbeat::timestamp)
       .thenComparing(h -> h.id().toString());
   private static final Comparator<HeartbeatMonitor> MONITOR_ORDER = Comparator.comparing(m -> m.id().toString());
 
-  /** The result of merging two sorted scans of one kind of row. */
-  private static final class Comparison<T> {
-    long primaryRows;
-    long secondaryRows;
-    boolean truncated;
-    private final int max;
-    private int collected;
-    /** Rows of the primary the secondary lacks or has differently, by id, in scan order. */
-    final Map<UUID, T> toCopy = new LinkedHashMap<>();
-    final List<UUID> missing = new ArrayList<>();
-    final List<UUID> extra = new ArrayList<>();
-    final List<UUID> different = new ArrayList<>();
-
-    Comparison(int max) {
-      this.max = max;
-    }
-
-    /** False once {@code max} differences are held: then only counting goes on. */
-    boolean room() {
-      if (collected++ < max) {
-        return true;
-      }
-      truncated = true;
-      return false;
-    }
-
-    /** A changed row can sit at another place in the order (its timestamp changed): missing + extra = different. */
-    Differences differences() {
-      List<UUID> missingOnly = new ArrayList<>();
-      List<UUID> diff = new ArrayList<>(different);
-      java.util.Set<UUID> extras = new java.util.HashSet<>(extra);
-      for (UUID id : missing) {
-        if (extras.contains(id)) {
-          diff.add(id);
-        } else {
-          missingOnly.add(id);
-        }
-      }
-      return new Differences(primaryRows, secondaryRows, missingOnly, extraOnly(), diff, truncated);
-    }
-
-    List<UUID> extraOnly() {
-      List<UUID> out = new ArrayList<>();
-      for (UUID id : extra) {
-        if (!toCopy.containsKey(id)) {
-          out.add(id);
-        }
-      }
-      return out;
-    }
-  }
-
-  private <T, C> Comparison<T> compare(Function<C, List<T>> primaryPage, Function<C, List<T>> secondaryPage,
-                                       Function<T, C> cursorOf, Comparator<T> order, Function<T, UUID> idOf,
-                                       BiFunction<T, Integer, Void> visit) {
-    Comparison<T> c = new Comparison<>(maxDifferences);
-    Scan<T, C> ps = new Scan<>(primaryPage, cursorOf);
-    Scan<T, C> ss = new Scan<>(secondaryPage, cursorOf);
-    T a = ps.next();
-    T b = ss.next();
+  /**
+   * Heartbeats in {@code (timestamp, id)} order from the window's start, stopping at the settle cut-off:
+   * every row read is settled and in scope.
+   */
+  private void mergeHeartbeats(Side p, Side s, Window window, Confirmer<Heartbeat> confirmer, Groups groups) {
+    HeartbeatCursor start = window.from() == null ? null : Side.justBefore(window.from(), new UUID(0, 0));
+    Scan<Heartbeat, HeartbeatCursor> ps = new Scan<>(start, c -> p.tables.heartbeatsAfter(c, batchSize), p,
+        h -> new HeartbeatCursor(h.timestamp(), h.id()), h -> window.settled(h.timestamp()));
+    Scan<Heartbeat, HeartbeatCursor> ss = new Scan<>(start, c -> s.tables.heartbeatsAfter(c, batchSize), s,
+        h -> new HeartbeatCursor(h.timestamp(), h.id()), h -> window.settled(h.timestamp()));
+    reportPages("heartbeats", ps, ss);
+    Heartbeat a = ps.next();
+    Heartbeat b = ss.next();
     while (a != null || b != null) {
-      int cmp = a == null ? 1 : b == null ? -1 : order.compare(a, b);
-      if (cmp == 0 && !idOf.apply(a).equals(idOf.apply(b))) {
-        cmp = idOf.apply(a).toString().compareTo(idOf.apply(b).toString());
-      }
+      int cmp = a == null ? 1 : b == null ? -1 : HEARTBEAT_ORDER.compare(a, b);
       if (cmp < 0) {
-        if (c.room()) {
-          c.missing.add(idOf.apply(a));
-          c.toCopy.put(idOf.apply(a), a);
-        }
-        visit.apply(a, 0);
-        c.primaryRows++;
+        groups.add(a, 0);
+        confirmer.primaryRows++;
+        confirmer.candidate(a.id(), a, null);
         a = ps.next();
       } else if (cmp > 0) {
-        if (c.room()) {
-          c.extra.add(idOf.apply(b));
-        }
-        visit.apply(b, 1);
-        c.secondaryRows++;
+        groups.add(b, 1);
+        confirmer.secondaryRows++;
+        confirmer.candidate(b.id(), null, b);
         b = ss.next();
       } else {
-        if (!a.equals(b) && c.room()) {
-          c.different.add(idOf.apply(a));
-          c.toCopy.put(idOf.apply(a), a);
+        groups.add(a, 0);
+        groups.add(b, 1);
+        confirmer.primaryRows++;
+        confirmer.secondaryRows++;
+        if (!a.equals(b)) {
+          confirmer.candidate(a.id(), a, b);
         }
-        visit.apply(a, 0);
-        visit.apply(b, 1);
-        c.primaryRows++;
-        c.secondaryRows++;
         a = ps.next();
         b = ss.next();
       }
     }
-    return c;
   }
 
-  /** A keyset-paged scan read one row at a time. */
+  /** Monitors in id order; a monitor changed after the cut-off (on either side) is not compared. */
+  private void mergeMonitors(Side p, Side s, Window window, Confirmer<HeartbeatMonitor> confirmer) {
+    Scan<HeartbeatMonitor, UUID> ps = new Scan<>(null, c -> p.tables.monitorsAfter(c, batchSize), p,
+        HeartbeatMonitor::id, m -> true);
+    Scan<HeartbeatMonitor, UUID> ss = new Scan<>(null, c -> s.tables.monitorsAfter(c, batchSize), s,
+        HeartbeatMonitor::id, m -> true);
+    reportPages("heartbeat_monitors", ps, ss);
+    HeartbeatMonitor a = ps.next();
+    HeartbeatMonitor b = ss.next();
+    while (a != null || b != null) {
+      int cmp = a == null ? 1 : b == null ? -1 : MONITOR_ORDER.compare(a, b);
+      HeartbeatMonitor onP = cmp <= 0 ? a : null;
+      HeartbeatMonitor onS = cmp >= 0 ? b : null;
+      boolean settled = (onP == null || window.settled(onP.updatedAt()))
+          && (onS == null || window.settled(onS.updatedAt()));
+      boolean inScope = (onP != null && window.inScope(onP.updatedAt()))
+          || (onS != null && window.inScope(onS.updatedAt()));
+      if (settled && inScope) {
+        if (onP != null) {
+          confirmer.primaryRows++;
+        }
+        if (onS != null) {
+          confirmer.secondaryRows++;
+        }
+        if (!Objects.equals(onP, onS)) {
+          confirmer.candidate(onP != null ? onP.id() : onS.id(), onP, onS);
+        }
+      }
+      if (onP != null) {
+        a = ps.next();
+      }
+      if (onS != null) {
+        b = ss.next();
+      }
+    }
+  }
+
+  private void reportPages(String table, Scan<?, ?> primaryScan, Scan<?, ?> secondaryScan) {
+    Runnable report = () -> progress.accept(new Progress(table, primaryScan.read, secondaryScan.read));
+    primaryScan.afterPage = report;
+    secondaryScan.afterPage = report;
+  }
+
+  /** A keyset-paged scan read one row at a time; it ends at the first row {@code keep} refuses (the scan order is the time order). */
   private static final class Scan<T, C> {
     private final Function<C, List<T>> page;
+    private final Side side;
     private final Function<T, C> cursorOf;
+    private final Predicate<T> keep;
     private List<T> rows = List.of();
     private int index;
     private C cursor;
     private boolean done;
+    /** Rows read so far (pages fetched), and what to do after each page. */
+    long read;
+    Runnable afterPage = () -> {};
 
-    Scan(Function<C, List<T>> page, Function<T, C> cursorOf) {
+    Scan(C start, Function<C, List<T>> page, Side side, Function<T, C> cursorOf,
+         Predicate<T> keep) {
+      this.cursor = start;
       this.page = page;
+      this.side = side;
       this.cursorOf = cursorOf;
+      this.keep = keep;
     }
 
     T next() {
+      if (done) {
+        return null;
+      }
       if (index == rows.size()) {
-        if (done) {
-          return null;
-        }
-        rows = page.apply(cursor);
+        C after = cursor;
+        rows = side.retry().call(side.name, "scan after " + after, () -> page.apply(after));
         index = 0;
         if (rows.isEmpty()) {
           done = true;
           return null;
         }
         cursor = cursorOf.apply(rows.get(rows.size() - 1));
+        read += rows.size();
+        afterPage.run();
       }
-      return rows.get(index++);
+      T row = rows.get(index++);
+      if (!keep.test(row)) {
+        done = true;
+        rows = List.of();
+        return null;
+      }
+      return row;
     }
   }
 
-  private <T> List<List<T>> chunks(List<T> all) {
-    List<List<T>> out = new ArrayList<>();
-    for (int i = 0; i < all.size(); i += batchSize) {
-      out.add(all.subList(i, Math.min(all.size(), i + batchSize)));
+  /** Per (user, owner) counts and content hashes of the heartbeats each side's scan read. */
+  private static final class Groups {
+    private final Map<List<String>, long[]> groups = new HashMap<>();
+
+    void add(Heartbeat h, int side) {
+      long[] g = groups.computeIfAbsent(List.of(h.userId(), h.owner()), k -> new long[4]);
+      g[side] += 1;
+      g[side + 2] += h.hashCode();
     }
-    return out;
+
+    long size() {
+      return groups.size();
+    }
+
+    List<GroupDifference> differing() {
+      List<GroupDifference> out = new ArrayList<>();
+      for (Map.Entry<List<String>, long[]> e : groups.entrySet()) {
+        long[] g = e.getValue();
+        if (g[0] != g[1] || g[2] != g[3]) {
+          out.add(new GroupDifference(e.getKey().get(0), e.getKey().get(1), g[0], g[1], g[2], g[3]));
+        }
+      }
+      out.sort(Comparator.comparing(GroupDifference::userId).thenComparing(GroupDifference::owner));
+      return out;
+    }
   }
+
+  // ------------------------------------------------------------------ the two kinds of rows
+
+  private static final Kind<Heartbeat> HEARTBEATS = new Kind.Heartbeats();
+  private static final Kind<HeartbeatMonitor> MONITORS = new Kind.Monitors();
 
   /** Options of a verification. */
   public static final class Builder {
@@ -271,11 +350,21 @@ public final class Verifier {
     private int batchSize = 5000;
     private boolean repair;
     private int maxDifferences = 100_000;
+    private Duration settle = MigrationArguments.DEFAULT_SETTLE;
+    private Duration since;
+    private Duration giveUpAfter = MigrationArguments.DEFAULT_GIVE_UP_AFTER;
+    private Consumer<Progress> progress = p -> {};
 
     private Builder(HeartbeatStoreConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       this.primary = config.hedgingPrimary();
       this.secondary = config.hedgingSecondary();
+    }
+
+    /** Called after each page either side's scan reads. */
+    public Builder progress(Consumer<Progress> progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
     }
 
     /** The source of truth: {@code postgres} or {@code turso}; default the hedging primary. */
@@ -294,18 +383,36 @@ public final class Verifier {
       return this;
     }
 
-    /** After comparing, make the secondary equal to the primary. */
+    /** Make the secondary agree with the primary on every confirmed difference, never destroying data. */
     public Builder repair(boolean repair) {
       this.repair = repair;
       return this;
     }
 
-    /** How many differing rows to hold (and repair) at most (default 100,000). */
+    /** How many differing ids to keep per kind of row for the report (default 100,000). */
     public Builder maxDifferences(int maxDifferences) {
       if (maxDifferences < 1) {
         throw new IllegalArgumentException("maxDifferences must be at least 1, was " + maxDifferences);
       }
       this.maxDifferences = maxDifferences;
+      return this;
+    }
+
+    /** Rows whose last change is more recent than this are not compared (default 1 minute; 0: all rows). */
+    public Builder settle(Duration settle) {
+      this.settle = MigrationArguments.window("settle", settle);
+      return this;
+    }
+
+    /** Only heartbeats with a timestamp, and monitors updated, in this last stretch of time (null: all). */
+    public Builder since(Duration since) {
+      this.since = since == null ? null : MigrationArguments.window("since", since);
+      return this;
+    }
+
+    /** How long a side may stay unreachable before the run fails (default 5 min). */
+    public Builder giveUpAfter(Duration giveUpAfter) {
+      this.giveUpAfter = MigrationArguments.giveUpAfter(giveUpAfter);
       return this;
     }
 

@@ -12,6 +12,7 @@ import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.testsupport.Sqld;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -107,19 +108,22 @@ class BackfillAndVerifyTest {
 
   @Test
   @Order(3)
-  @DisplayName("verify finds rows deleted, changed and added on the secondary; --repair fixes them all")
+  @DisplayName("verify finds rows deleted, changed and added on the secondary; --repair fixes all it safely can")
   void findsAndRepairs() {
     Heartbeat deleted;
     Heartbeat changed;
     Heartbeat moved;
-    HeartbeatMonitor changedMonitor;
+    HeartbeatMonitor staleMonitor;
+    HeartbeatMonitor tiedMonitor;
     UUID extraId = UUID.randomUUID();
     try (MigrationAccess pg = access("postgres"); MigrationAccess turso = access("turso")) {
       List<Heartbeat> some = pg.heartbeatsAfter(null, 3);
       deleted = some.get(0);
       changed = some.get(1);
       moved = some.get(2);
-      changedMonitor = pg.monitorsAfter(null, 1).get(0);
+      List<HeartbeatMonitor> monitors = pg.monitorsAfter(null, 2);
+      staleMonitor = monitors.get(0);
+      tiedMonitor = monitors.get(1);
       turso.deleteHeartbeats(List.of(deleted.id()));
       turso.upsertHeartbeats(List.of(
           new Heartbeat(changed.id(), changed.owner(), "tampered", changed.charging(), changed.userId(),
@@ -128,9 +132,14 @@ class BackfillAndVerifyTest {
           new Heartbeat(moved.id(), moved.owner(), moved.version(), moved.charging(), moved.userId(),
               moved.timestamp().plusSeconds(86_400)),
           new Heartbeat(extraId, "+15559999999", "x", false, "user-extra", Instant.parse("2025-06-02T00:00:00Z"))));
-      turso.upsertMonitors(List.of(new HeartbeatMonitor(changedMonitor.id(), changedMonitor.phoneId(),
-          changedMonitor.userId(), "tampered", changedMonitor.owner(), !changedMonitor.phoneOnline(),
-          changedMonitor.createdAt(), changedMonitor.updatedAt())));
+      turso.upsertMonitors(List.of(
+          // An update the secondary missed: older updatedAt, older contents.
+          new HeartbeatMonitor(staleMonitor.id(), staleMonitor.phoneId(), staleMonitor.userId(), "stale",
+              staleMonitor.owner(), !staleMonitor.phoneOnline(), staleMonitor.createdAt(),
+              staleMonitor.updatedAt().minusSeconds(3600)),
+          // Same updatedAt, other contents: neither copy is newer.
+          new HeartbeatMonitor(tiedMonitor.id(), tiedMonitor.phoneId(), tiedMonitor.userId(), "tampered",
+              tiedMonitor.owner(), tiedMonitor.phoneOnline(), tiedMonitor.createdAt(), tiedMonitor.updatedAt())));
     }
 
     Verifier.Report report = Verifier.builder(config).build().run();
@@ -138,24 +147,39 @@ class BackfillAndVerifyTest {
     assertThat(report.heartbeats().missing()).containsExactly(deleted.id());
     assertThat(report.heartbeats().different()).containsExactlyInAnyOrder(changed.id(), moved.id());
     assertThat(report.heartbeats().extra()).containsExactly(extraId);
-    assertThat(report.monitors().different()).containsExactly(changedMonitor.id());
+    assertThat(report.monitors().different()).containsExactlyInAnyOrder(staleMonitor.id(), tiedMonitor.id());
     assertThat(report.differingGroups()).extracting(Verifier.GroupDifference::userId)
         .contains(deleted.userId(), changed.userId(), "user-extra");
 
     Verifier.Report repaired = Verifier.builder(config).repair(true).build().run();
     assertThat(repaired.repaired()).isTrue();
+    assertThat(repaired.repairs().heartbeatsCopied()).isEqualTo(3);
+    assertThat(repaired.repairs().heartbeatsDeleted()).isEqualTo(1);
+    assertThat(repaired.repairs().monitorsCopied()).isEqualTo(1);
+    assertThat(repaired.repairs().notRepaired()).singleElement().asString()
+        .contains("monitor " + tiedMonitor.id(), "neither is newer");
+
     Verifier.Report after = Verifier.builder(config).build().run();
-    assertThat(after.identical()).as("%s", after).isTrue();
+    assertThat(after.heartbeats().identical()).as("%s", after).isTrue();
+    assertThat(after.monitors().different()).containsExactly(tiedMonitor.id());
+    try (MigrationAccess turso = access("turso")) {
+      assertThat(Rows.monitor(turso, tiedMonitor.id()).queueId()).isEqualTo("tampered");
+      turso.upsertMonitors(List.of(tiedMonitor));
+    }
+    assertThat(Verifier.builder(config).build().run().identical()).isTrue();
   }
 
   @Test
   @Order(4)
-  @DisplayName("a checkpoint of another direction is refused with a clear message")
+  @DisplayName("a checkpoint of another direction, or one that names no databases, is refused with a clear message")
   void refusesForeignCheckpoint() throws Exception {
     Path checkpoint = dir.resolve("other.checkpoint");
     Files.writeString(checkpoint, "from=turso\nto=postgres\nmonitorsDone=true\n");
     assertThatThrownBy(() -> Backfill.builder(config).checkpoint(checkpoint).build().run())
-        .hasMessageContaining("from turso to postgres").hasMessageContaining("not from postgres to turso");
+        .isInstanceOf(CheckpointMismatchException.class)
+        .hasMessageContaining("from turso [databases not recorded] to postgres")
+        .hasMessageContaining("not from postgres [postgresql system ")
+        .hasMessageContaining("--restart");
   }
 
   @Test
@@ -167,6 +191,9 @@ class BackfillAndVerifyTest {
         .hasMessageContaining("different backends");
     assertThatThrownBy(() -> Verifier.builder(config).primary("turso").secondary("turso").build())
         .hasMessageContaining("different backends");
+    assertThatThrownBy(() -> Verifier.builder(config).settle(Duration.ofSeconds(-1)))
+        .hasMessageContaining("settle must be a duration of 0 or more");
+    assertThatThrownBy(() -> Backfill.builder(config).rowsPerSecond(-5)).hasMessageContaining("rate");
   }
 
   private MigrationAccess access(String backend) {

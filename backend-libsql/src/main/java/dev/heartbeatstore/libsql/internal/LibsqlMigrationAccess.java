@@ -243,4 +243,19 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     }
     return list;
   }
+
+  /**
+   * Where the database is (its URL without query or token, or its file) and the {@code database_id} that
+   * schema version 4 drew for it: a database copied to another place keeps its id, so both are needed.
+   */
+  @Override
+  public String databaseIdentity() {
+    List<Object[]> rows = session.query("heartbeat_store_meta.identity",
+        Statement.of("SELECT value FROM heartbeat_store_meta WHERE name = 'database_id'"));
+    if (rows.isEmpty() || !(rows.get(0)[0] instanceof String id)) {
+      throw new dev.heartbeatstore.CorruptRecordException("the table heartbeat_store_meta in " + session.describe()
+          + " has no database_id (schema version 4 records it)");
+    }
+    return session.describe() + " database_id " + id;
+  }
 }

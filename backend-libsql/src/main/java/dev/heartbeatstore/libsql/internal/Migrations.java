@@ -36,7 +36,8 @@ final class Migrations {
   private static final List<String> FILES = List.of(
       "V1__heartbeats_and_monitors.sql",
       "V2__heartbeats_scan_index.sql",
-      "V3__hedging_journal.sql");
+      "V3__hedging_journal.sql",
+      "V4__database_identity.sql");
 
   private static final String CREATE_HISTORY = "CREATE TABLE IF NOT EXISTS " + HISTORY + " ("
       + "version INTEGER NOT NULL PRIMARY KEY, "

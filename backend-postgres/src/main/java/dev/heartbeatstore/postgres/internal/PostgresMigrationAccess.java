@@ -221,4 +221,22 @@ public final class PostgresMigrationAccess implements MigrationAccess {
       return rows;
     }
   }
+
+  /**
+   * {@code postgresql system <system_identifier> database <name> schema <name>}: the cluster's identifier
+   * (drawn by initdb, kept by physical replicas, changed by a dump and restore elsewhere) with the
+   * database and schema the tables live in. Host and port are left out: the same database reached
+   * through another address is the same database.
+   */
+  @Override
+  public String databaseIdentity() {
+    String sql = "SELECT (SELECT system_identifier FROM pg_control_system()), current_database(), current_schema()";
+    try (Connection c = store.pool().getConnection(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return "postgresql system " + rs.getLong(1) + " database " + rs.getString(2) + " schema " + rs.getString(3);
+    } catch (SQLException e) {
+      throw errors.translate(e, "identity", "pg_control_system", "the database's identity");
+    }
+  }
 }
