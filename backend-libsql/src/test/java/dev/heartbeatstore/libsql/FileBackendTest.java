@@ -81,6 +81,8 @@ class FileBackendTest {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getInt(1)).isEqualTo(3);
         assertThat(rs.getString(2)).isEqualTo("hedging journal");
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(4);
         assertThat(rs.next()).isFalse();
       }
     }
