@@ -180,6 +180,30 @@ class HedgingBackendTest {
     }
 
     @Test
+    @DisplayName("rows the secondary refuses for their content never rest it: the good writes between them reach it at once")
+    void refusedRowsDoNotOpenTheBreaker() {
+      String user = newUserId();
+      try (HeartbeatStore turso = HedgingFixture.turso(sqld.url())) {
+        assertThat(turso.backendName()).isEqualTo("turso");  // schema applied
+      }
+      Sqld.execute(sqld.url(), "CREATE TRIGGER refuse_poison BEFORE INSERT ON heartbeats WHEN NEW.owner = 'poison'"
+          + " BEGIN SELECT RAISE(ABORT, 'poison refused'); END");
+      try (HeartbeatStore hedging = fixture.hedging(both(sqld.url()));
+          HeartbeatStore turso = HedgingFixture.turso(sqld.url())) {
+        for (int round = 0; round < 5; round++) {
+          for (int i = 0; i < 4; i++) {
+            hedging.heartbeats().store(heartbeat(user, "poison"));
+          }
+          Heartbeat good = heartbeat(user, "+1555005");
+          hedging.heartbeats().store(good);
+          // Sync mode: applied by the call itself, not later by the journal's relay.
+          assertThat(turso.heartbeats().last(user, "+1555005")).contains(good);
+        }
+        assertThat(fixture.failures(p -> "circuit_open".equals(p.getAttributes().get(ERROR_TYPE)))).isZero();
+      }
+    }
+
+    @Test
     @DisplayName("the primary down: its error is thrown and the secondary receives nothing")
     void primaryDown() {
       String user = newUserId();
