@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * Every setting of a {@link HeartbeatStore}, validated once and immutable.
  *
- * <p>Built from the environment ({@link #fromEnvironment(Map)}, the variables of the SPEC's §3) or
+ * <p>Built from the environment ({@link #fromEnvironment(Map)}, the variables of contract §3 (docs/contract.md)) or
  * programmatically ({@link #builder()}); {@link HeartbeatStores#open(HeartbeatStoreConfig)} opens it.
  * Every bad or missing value is a {@link ConfigurationException} naming the variable, what was wrong
  * and what is accepted. {@link #toString()} never shows a password or token.
@@ -83,7 +83,7 @@ public final class HeartbeatStoreConfig {
   }
 
   /**
-   * Parses the SPEC §3 variables from {@code env}. Unset or blank variables take their defaults.
+   * Parses the contract §3 variables from {@code env}. Unset or blank variables take their defaults.
    * The OpenTelemetry instance is {@link OpenTelemetry#noop()} until set with {@link #toBuilder()}.
    *
    * @throws ConfigurationException naming the first bad or missing variable

@@ -15,7 +15,7 @@ public final class HeartbeatStores {
   }
 
   /**
-   * Opens the store {@code env} describes (SPEC §3), recording metrics on {@link GlobalOpenTelemetry}.
+   * Opens the store {@code env} describes (contract §3), recording metrics on {@link GlobalOpenTelemetry}.
    *
    * @throws ConfigurationException naming the bad or missing variable
    * @throws StoreUnavailableException when the database cannot be reached at start

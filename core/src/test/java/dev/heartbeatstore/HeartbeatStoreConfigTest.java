@@ -105,7 +105,7 @@ class HeartbeatStoreConfigTest {
   class EveryVariable {
 
     @Test
-    @DisplayName("each SPEC §3 variable sets its setting")
+    @DisplayName("each contract §3 variable sets its setting")
     void everyVariable() {
       HeartbeatStoreConfig config = HeartbeatStoreConfig.fromEnvironment(Map.ofEntries(
           Map.entry("HEARTBEAT_DB_BACKEND", "hedging"),

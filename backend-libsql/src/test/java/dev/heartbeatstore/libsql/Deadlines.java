@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
- * How the file tests judge "ended by its deadline": the SPEC's fixed local grace of 100 ms, met by at least
+ * How the file tests judge "ended by its deadline": the contract's fixed local grace of 100 ms, met by at least
  * one of a few tries. A loaded machine (other builds on the same two cores) can keep any one try waiting
  * for a CPU past the grace, but not every one of them, while a call that overshoots by itself (waits
  * twice its deadline, runs a statement to its end) does so in every try.

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The SPEC's deadline: a call ends no later than its deadline plus 100 ms, at any deadline from 50 ms, waiting
+ * The the contract's deadline: a call ends no later than its deadline plus 100 ms, at any deadline from 50 ms, waiting
  * behind other writes or for a request slot included. Durations on a shared 2-core machine are bounded from above
  * only, with the best of three tries, so that a descheduled test thread cannot fail them.
  */

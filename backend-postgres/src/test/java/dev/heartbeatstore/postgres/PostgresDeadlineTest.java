@@ -32,7 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every call ends no later than its deadline plus 100 ms (SPEC §2), the wait for a pooled connection and the
+ * Every call ends no later than its deadline plus 100 ms (contract §2), the wait for a pooled connection and the
  * statement included, whatever holds it up.
  *
  * <p>The machine these tests run on is shared and loaded: a timing is asserted on the best of three tries
@@ -153,7 +153,7 @@ class PostgresDeadlineTest {
           assertThat(stored).isEqualTo(1000);
         } else {
           assertThat(thrown).isInstanceOf(StoreTimeoutException.class);
-          // An outcome the SPEC calls unknown: the server may have committed just as the call was cut off.
+          // An outcome the contract calls unknown: the server may have committed just as the call was cut off.
           assertThat(stored).isIn(0, 1000);
         }
         assertThat(took).isLessThan(50 + NEVER_HANGS_MILLIS);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** What is particular to PostgreSQL; the shared contract kit (it-tests) covers the SPEC's semantics. */
+/** What is particular to PostgreSQL; the shared contract kit (it-tests) covers the contract's semantics. */
 @DisplayName("The PostgreSQL backend")
 class PostgresHeartbeatStoreTest {
 

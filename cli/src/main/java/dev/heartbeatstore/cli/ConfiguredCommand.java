@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** A command that reads the SPEC §3 environment, with the connection flags on top. */
+/** A command that reads the contract §3 environment, with the connection flags on top. */
 abstract class ConfiguredCommand implements Callable<Integer>, HeartbeatCli.EnvironmentAware {
 
   @Spec

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Flags that override the environment's SPEC §3 settings. */
+/** Flags that override the environment's contract §3 settings. */
 final class ConnectionOptions {
 
   @Option(names = "--backend", paramLabel = "NAME",

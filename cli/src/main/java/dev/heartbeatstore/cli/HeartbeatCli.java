@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code heartbeat}: a thin shell over the library. Every command reads the same environment as the
- * library (SPEC §3) and takes flags that override it.
+ * library (contract §3) and takes flags that override it.
  *
  * <p>Exit codes: 0 success; 1 a backend cannot be reached, refused or failed; 2 bad arguments or
  * settings (with usage), or a backfill checkpoint of other databases; 3 {@code verify} found differences

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The SPEC §2 argument checks, shared by every backend; each message names the parameter.
+ * The contract §2 argument checks, shared by every backend; each message names the parameter.
  *
  * <p>Text is checked as Unicode text, not as UTF-16 units: at most {@value #MAX_TEXT} code points (an
  * emoji is one character, though Java stores it in two {@code char}s), no NUL (PostgreSQL's {@code text}
@@ -16,7 +16,7 @@ import java.util.UUID;
 public final class Arguments {
 
   static final int MAX_TEXT = 255;
-  /** More heartbeats than this in one {@code storeAll}: refused (SPEC §2), whatever the backend could take. */
+  /** More heartbeats than this in one {@code storeAll}: refused (contract §2), whatever the backend could take. */
   static final int MAX_BATCH = 10_000;
 
   private Arguments() {}

@@ -9,7 +9,7 @@ import java.util.Set;
  *
  * <p>The store a provider opens does not validate arguments, truncate instants or record metrics:
  * core wraps it once, the same way for every backend. It does enforce the deadline
- * ({@code config.timeout()}) and translates its driver's errors into the SPEC's exceptions.
+ * ({@code config.timeout()}) and translates its driver's errors into the contract's exceptions.
  */
 public interface BackendProvider {
 

@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * A {@link HeartbeatStore} from {@code heartbeat.store.*} properties over the SPEC §3 environment
+ * A {@link HeartbeatStore} from {@code heartbeat.store.*} properties over the contract §3 environment
  * variables, and its two repositories. Every bean backs off when the application defines its own:
  * a {@link HeartbeatStoreConfig} bean replaces the properties, a {@link HeartbeatStore} bean replaces the
  * store (and then no configuration is read at all).

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code heartbeat.store.*} properties. Every one is optional: a property that is not set leaves the
- * setting to its environment variable (SPEC §3), and that to the library's default. A property that is
+ * setting to its environment variable (contract §3), and that to the library's default. A property that is
  * set wins over the variable.
  */
 @ConfigurationProperties(prefix = HeartbeatStoreProperties.PREFIX)

@@ -9,14 +9,14 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * {@code heartbeat.store.*} over the SPEC §3 variables: starts from
+ * {@code heartbeat.store.*} over the contract §3 variables: starts from
  * {@link HeartbeatStoreConfig#builderFromEnvironment(Map)} and lets every property that is set override its
  * variable. A bad value fails with the library's {@link ConfigurationException}, its message naming the
  * property (or, for a value that came from the environment, the variable).
  */
 final class PropertiesConfig {
 
-  /** Each SPEC §3 variable and the property that overrides it. */
+  /** Each contract §3 variable and the property that overrides it. */
   static final Map<String, String> PROPERTY_OF_VARIABLE = propertyOfVariable();
 
   private PropertiesConfig() {}

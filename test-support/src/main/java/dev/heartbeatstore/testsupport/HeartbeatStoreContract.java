@@ -61,7 +61,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The compatibility kit: SPEC §2's semantics, which every backend must show identically.
+ * The compatibility kit: contract §2's semantics, which every backend must show identically.
  *
  * <p>A backend's test extends this class and only says how to configure its store:
  * <pre>{@code
@@ -82,7 +82,7 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class HeartbeatStoreContract {
 
-  /** The metric every repository operation records (SPEC §5). */
+  /** The metric every repository operation records (contract §5). */
   protected static final String DURATION_METRIC = "db.client.operation.duration";
 
   private static final AttributeKey<String> DB_SYSTEM_NAME = AttributeKey.stringKey("db.system.name");

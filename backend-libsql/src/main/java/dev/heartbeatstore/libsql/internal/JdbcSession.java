@@ -397,7 +397,7 @@ final class JdbcSession implements SqlSession {
   }
 
   /**
-   * The SPEC's exception for a failed statement on {@code c}, whose prepared statements are dropped first
+   * The the contract's exception for a failed statement on {@code c}, whose prepared statements are dropped first
    * (see {@link GuardedConnection#forgetPrepared()}); {@code onTimeout} says what a timeout left behind, if
    * anything (a write: nothing written).
    */

@@ -7,7 +7,7 @@ import java.util.List;
  * sqlite-jdbc (a local file). The repositories, the row mapper and the migrations are written
  * once against this seam.
  *
- * <p>Every call has the session's deadline; errors arrive already translated into the SPEC's
+ * <p>Every call has the session's deadline; errors arrive already translated into the contract's
  * exceptions. {@code operation} ({@code "heartbeats.store"}) names the call in messages.
  */
 public interface SqlSession extends AutoCloseable {

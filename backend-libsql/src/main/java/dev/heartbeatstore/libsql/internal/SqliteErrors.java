@@ -7,7 +7,7 @@ import dev.heartbeatstore.StoreUnavailableException;
 import java.util.Locale;
 
 /**
- * Translates a failed SQLite statement into the SPEC's exceptions, keyed on the SQLite result code
+ * Translates a failed SQLite statement into the contract's exceptions, keyed on the SQLite result code
  * name ({@code SQLITE_CONSTRAINT_PRIMARYKEY}, {@code SQLITE_BUSY}, …). Both transports use it: Hrana
  * reports the code in its error's {@code code} field (sqld sends the primary code,
  * {@code SQLITE_CONSTRAINT}, with the detail in the message), sqlite-jdbc in its {@code SQLiteException}.

@@ -15,7 +15,7 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * Translates pgjdbc and HikariCP failures into the SPEC's exceptions, in one place.
+ * Translates pgjdbc and HikariCP failures into the contract's exceptions, in one place.
  *
  * <p>By SQLState: {@code 57014} (statement timeout) and {@code 55P03} (lock timeout), a pool that
  * cannot hand out a connection in time, and a socket read timeout → {@link StoreTimeoutException};

@@ -31,7 +31,7 @@ final class Tables {
           "id", "uuid", "phone_id", "uuid", "user_id", "text", "queue_id", "text", "owner", "text",
           "phone_online", "boolean", "created_at", "timestamp with time zone", "updated_at", "timestamp with time zone"));
 
-  /** The longest text core lets through (SPEC §2: 255 characters). */
+  /** The longest text core lets through (contract §2: 255 characters). */
   private static final int LONGEST_TEXT = 255;
 
   /** {@code character varying} holds the library's text when it is unbounded or holds 255 characters or more. */
