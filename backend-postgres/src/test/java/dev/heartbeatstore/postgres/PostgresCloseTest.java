@@ -1,5 +1,6 @@
 package dev.heartbeatstore.postgres;
 
+import dev.heartbeatstore.testsupport.FreezingTcpProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

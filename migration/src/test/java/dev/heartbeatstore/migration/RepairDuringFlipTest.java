@@ -1,5 +1,6 @@
 package dev.heartbeatstore.migration;
 
+import dev.heartbeatstore.testsupport.FreezingTcpProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeatstore.Heartbeat;
@@ -40,8 +41,8 @@ class RepairDuringFlipTest {
   void flipAndRollback(HedgingMode mode) throws Exception {
     try (IsolatedSchema postgres = IsolatedSchema.create();
         dev.heartbeatstore.testsupport.Sqld sqld = dev.heartbeatstore.testsupport.TestSqld.startDedicated();
-        FreezingProxy toTurso = new FreezingProxy("127.0.0.1", sqld.port());
-        FreezingProxy toPostgres = proxyTo(postgres.url())) {
+        FreezingTcpProxy toTurso = new FreezingTcpProxy("127.0.0.1", sqld.port());
+        FreezingTcpProxy toPostgres = proxyTo(postgres.url())) {
       HeartbeatStoreConfig direct = HeartbeatStoreConfig.builder().backend("hedging")
           .databaseUrl(postgres.url()).tursoDatabaseUrl(sqld.url()).build();
       MigrationFixture.seed(postgres.config().build(), 1_000, 30, 23);
@@ -138,12 +139,12 @@ class RepairDuringFlipTest {
     }
   }
 
-  private static FreezingProxy proxyTo(String postgresUrl) throws java.io.IOException {
+  private static FreezingTcpProxy proxyTo(String postgresUrl) throws java.io.IOException {
     Matcher m = HOST_PORT.matcher(postgresUrl);
     if (!m.find()) {
       throw new IllegalStateException("no host:port in the test database URL");
     }
-    return new FreezingProxy(m.group(2), Integer.parseInt(m.group(3)));
+    return new FreezingTcpProxy(m.group(2), Integer.parseInt(m.group(3)));
   }
 
   private static String viaProxy(String postgresUrl, int port) {

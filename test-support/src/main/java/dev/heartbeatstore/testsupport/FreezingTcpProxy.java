@@ -1,4 +1,4 @@
-package dev.heartbeatstore.postgres;
+package dev.heartbeatstore.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,37 +11,40 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of PostgreSQL that can freeze: while frozen it keeps every connection
- * open and forwards nothing, as a server that stopped (or a network that dropped its packets) would.
+ * A TCP proxy on 127.0.0.1 that can freeze: while frozen it keeps every connection open and forwards
+ * nothing, as a server that stopped answering would. Put between the service and one database, it
+ * makes that database unreachable for the service only, while the operator's tools reach it directly.
  */
-final class FreezingTcpProxy implements AutoCloseable {
+public final class FreezingTcpProxy implements AutoCloseable {
 
   private final ServerSocket server;
   private final String targetHost;
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  private volatile boolean frozen;
   private final Object gate = new Object();
+  private boolean frozen;
 
-  FreezingTcpProxy(String targetHost, int targetPort) throws IOException {
+  public FreezingTcpProxy(String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.server = new ServerSocket();
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    Thread acceptor = new Thread(this::accept, "freezing-proxy-accept");
+    Thread acceptor = new Thread(this::accept, "freezing-proxy-accept-" + port());
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
-  void freeze() {
-    frozen = true;
+  public void freeze() {
+    synchronized (gate) {
+      frozen = true;
+    }
   }
 
-  void thaw() {
+  public void thaw() {
     synchronized (gate) {
       frozen = false;
       gate.notifyAll();
@@ -58,7 +61,9 @@ final class FreezingTcpProxy implements AutoCloseable {
         pump(client, upstream);
         pump(upstream, client);
       } catch (IOException e) {
-        return;
+        if (server.isClosed()) {
+          return;
+        }
       }
     }
   }
@@ -78,6 +83,8 @@ final class FreezingTcpProxy implements AutoCloseable {
       } finally {
         closeQuietly(from);
         closeQuietly(to);
+        sockets.remove(from);
+        sockets.remove(to);
       }
     }, "freezing-proxy-pump");
     t.setDaemon(true);
