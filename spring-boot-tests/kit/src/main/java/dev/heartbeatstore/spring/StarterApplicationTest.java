@@ -172,7 +172,7 @@ class StarterApplicationTest {
 
         Map<String, Object> health = awaitHealth(context, h -> at(h, "details.schemaVersion") != null);
         assertThat(health).containsEntry("status", "UP");
-        assertThat(details(health)).containsEntry("backend", "turso").containsEntry("schemaVersion", "3");
+        assertThat(details(health)).containsEntry("backend", "turso").containsEntry("schemaVersion", "4");
       }
     }
   }
@@ -218,7 +218,7 @@ class StarterApplicationTest {
             .containsEntry("schemaVersion", "4");
         assertThat((Map<String, Object>) primary.get("journal")).containsKeys("depth", "lagSeconds", "deadLetters");
         assertThat(secondary).containsEntry("backend", "turso").containsEntry("status", "UP")
-            .containsEntry("schemaVersion", "3");
+            .containsEntry("schemaVersion", "4");
         assertThat((Map<String, Object>) secondary.get("journal")).containsKeys("depth", "lagSeconds", "deadLetters");
 
         assertThat(context.getBean(HeartbeatStoreConfig.class).toString()).doesNotContain(token);
