@@ -132,7 +132,10 @@ class PostgresFailuresTest {
 
       assertThat(thrown).allSatisfy(t -> assertThat(t).isInstanceOf(StoreTimeoutException.class)
           .hasMessageContaining("heartbeat_monitors.load"));
-      assertThat(thrown).anySatisfy(t -> assertThat(t).hasCauseInstanceOf(SQLTransientConnectionException.class));
+      // Those behind gave up waiting: HikariCP timed them out, or (a loaded machine waking a waiter late) it
+      // handed them the connection with too little of their deadline left to send anything.
+      assertThat(thrown).anySatisfy(t -> assertThat(t.getCause() instanceof SQLTransientConnectionException
+          || t.getMessage().contains("the deadline passed while waiting for a pooled connection")).isTrue());
     } finally {
       executor.shutdownNow();
     }
