@@ -137,11 +137,6 @@ public final class HedgingStore implements HeartbeatStore {
     return writer.pending();
   }
 
-  /** The primary's journal as the relay last saw it (about every second). */
-  public ReplicationAccess.Stats journalStats() {
-    return relay.stats();
-  }
-
   @Override
   public void close() {
     try {
