@@ -27,7 +27,7 @@ final class Report {
   /**
    * Targets checked on the median of the per-round ratios: for sides measured interleaved in the same round
    * against the same server, whose rounds move together (libSQL: sqld's state), so that pairing within a
-   * round cancels what the fastest-round ratio, pairing two different rounds, cannot (docs/performance.md).
+   * round cancels what the fastest-round ratio, pairing two different rounds, cannot (docs/benchmarks/log.md).
    */
   static Report checkedPerRound() {
     return new Report(true);
@@ -50,7 +50,7 @@ final class Report {
 
   /**
    * A row comparing the fastest round's p50 of each series (the cost of the code path when the
-   * connection is in the fast scheduling mode, see docs/performance.md), with the median of the
+   * connection is in the fast scheduling mode, see docs/benchmarks/log.md), with the median of the
    * per-round ratios beside it.
    */
   void add(String measure, Series library, Series baseline, String baselineName, double target) {
