@@ -4,7 +4,7 @@ import dev.heartbeatstore.StoreTimeoutException;
 import java.time.Duration;
 
 /** The deadline of one operation, started when the operation starts. */
-final class Deadline {
+public final class Deadline {
 
   private final Duration budget;
   private final long deadlineNanos;
@@ -14,32 +14,32 @@ final class Deadline {
     this.deadlineNanos = System.nanoTime() + budget.toNanos();
   }
 
-  static Deadline after(Duration budget) {
+  public static Deadline after(Duration budget) {
     return new Deadline(budget);
   }
 
-  long remainingNanos() {
+  public long remainingNanos() {
     return deadlineNanos - System.nanoTime();
   }
 
-  Duration remaining() {
+  public Duration remaining() {
     return Duration.ofNanos(Math.max(0, remainingNanos()));
   }
 
   /** Whether this deadline comes later than {@code other}'s. */
-  boolean endsAfter(Deadline other) {
+  public boolean endsAfter(Deadline other) {
     return deadlineNanos - other.deadlineNanos > 0;
   }
 
-  boolean expired() {
+  public boolean expired() {
     return remainingNanos() <= 0;
   }
 
-  Duration budget() {
+  public Duration budget() {
     return budget;
   }
 
-  StoreTimeoutException timeout(String operation, String what) {
+  public StoreTimeoutException timeout(String operation, String what) {
     return new StoreTimeoutException(operation + " did not finish within its deadline of "
         + budget.toMillis() + " ms (" + what + ")");
   }

@@ -1,6 +1,7 @@
 package dev.heartbeatstore.libsql.internal;
 
 import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.libsql.internal.hrana.HranaSession;
 import java.time.Clock;
 import java.time.Duration;
 

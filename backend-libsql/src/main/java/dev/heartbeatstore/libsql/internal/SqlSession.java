@@ -21,7 +21,7 @@ public interface SqlSession extends AutoCloseable {
 
   /**
    * A read of the migration tools' whole-table scans: pages of up to 10,000 rows, so the remote session allows it
-   * a larger response than {@link #query} (see {@code HranaSession.MAX_SCAN_RESPONSE_BYTES}); otherwise the same.
+   * a larger response than {@link #query} (see {@code hrana.HranaSession.MAX_SCAN_RESPONSE_BYTES}); otherwise the same.
    */
   default List<Object[]> scan(String operation, Statement statement) {
     return query(operation, statement);

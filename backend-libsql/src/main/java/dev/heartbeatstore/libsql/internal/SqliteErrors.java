@@ -14,7 +14,7 @@ import java.util.Locale;
  * A full disk ({@code SQLITE_FULL}), like any other I/O failure, is retryable: the store writes again as
  * soon as there is room.
  */
-final class SqliteErrors {
+public final class SqliteErrors {
 
   private SqliteErrors() {}
 
@@ -23,7 +23,7 @@ final class SqliteErrors {
    * @param code      the SQLite result code name, or null when unknown
    * @param message   the database's message (never holds a secret: statements carry no credentials)
    */
-  static HeartbeatStoreException translate(String operation, String code, String message, Throwable cause) {
+  public static HeartbeatStoreException translate(String operation, String code, String message, Throwable cause) {
     String c = code == null ? "" : code.toUpperCase(Locale.ROOT);
     String m = message == null ? "" : message;
     if (isDuplicate(c, m)) {
