@@ -5,6 +5,7 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.StoreUnavailableException;
+import dev.heartbeatstore.spi.Deadline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -50,7 +51,8 @@ final class JdbcSession implements SqlSession {
   private final Path file;
   private final boolean memory;
   private final int readerCount;
-  private volatile Duration timeout;
+  /** How long {@link #close()} waits for a write in progress to end. */
+  private final Duration closeWait;
   private final ReentrantLock writeLock = new ReentrantLock(true);
   /** Null until the database is opened (at construction, or by {@link #createIfMissing()}). */
   private volatile GuardedConnection writer;
@@ -63,12 +65,13 @@ final class JdbcSession implements SqlSession {
   /**
    * Opens {@code file} when it exists ({@link LibsqlLocation#MEMORY}: a new in-memory database).
    *
-   * @param timeout the deadline of each call until {@link #setTimeout} (start-up's is longer)
+   * @param open      the deadline of opening an existing file
+   * @param closeWait how long {@link #close()} waits for a write in progress to end: one call's deadline
    */
-  JdbcSession(Path file, Duration timeout, int poolSize) {
+  JdbcSession(Path file, Deadline open, int poolSize, Duration closeWait) {
     this.memory = LibsqlLocation.MEMORY.equals(file);
     this.file = memory ? file : file.toAbsolutePath();
-    this.timeout = timeout;
+    this.closeWait = closeWait;
     this.readerCount = memory ? 0 : Math.max(1, Math.min(MAX_READERS, poolSize));
     this.idleReaders = new ArrayBlockingQueue<>(Math.max(1, readerCount));
     if (!memory) {
@@ -79,20 +82,15 @@ final class JdbcSession implements SqlSession {
       }
     }
     if (memory || Files.exists(this.file)) {
-      openDatabase(false, Deadline.after(timeout));
+      openDatabase(false, open);
     }
   }
 
   @Override
-  public void createIfMissing() {
+  public void createIfMissing(Deadline deadline) {
     if (writer == null) {
-      openDatabase(true, Deadline.after(timeout));
+      openDatabase(true, deadline);
     }
-  }
-
-  @Override
-  public void setTimeout(Duration timeout) {
-    this.timeout = timeout;
   }
 
   @Override
@@ -101,8 +99,7 @@ final class JdbcSession implements SqlSession {
   }
 
   @Override
-  public List<Object[]> query(String operation, Statement statement) {
-    Deadline deadline = Deadline.after(timeout);
+  public List<Object[]> query(String operation, Statement statement, Deadline deadline) {
     if (memory) {
       lockWriter(operation, deadline);
       try {
@@ -120,8 +117,7 @@ final class JdbcSession implements SqlSession {
   }
 
   @Override
-  public long execute(String operation, Statement statement) {
-    Deadline deadline = Deadline.after(timeout);
+  public long execute(String operation, Statement statement, Deadline deadline) {
     lockWriter(operation, deadline);
     try {
       writer.arm(deadline);
@@ -134,8 +130,7 @@ final class JdbcSession implements SqlSession {
   }
 
   @Override
-  public long[] executeAtomically(String operation, List<Statement> statements) {
-    Deadline deadline = Deadline.after(timeout);
+  public long[] executeAtomically(String operation, List<Statement> statements, Deadline deadline) {
     lockWriter(operation, deadline);
     GuardedConnection w = writer;
     try {
@@ -199,7 +194,7 @@ final class JdbcSession implements SqlSession {
     }
     boolean locked = false;
     try {
-      locked = writeLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      locked = writeLock.tryLock(closeWait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -3,6 +3,7 @@ package dev.heartbeatstore.libsql.internal;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.StoreUnavailableException;
+import dev.heartbeatstore.spi.Deadline;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -4,6 +4,8 @@ import dev.heartbeatstore.DuplicateRecordException;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatRepository;
 import dev.heartbeatstore.IndexParams;
+import dev.heartbeatstore.spi.Deadline;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,10 +14,14 @@ import java.util.Optional;
 final class LibsqlHeartbeatRepository implements HeartbeatRepository {
 
   private final SqlSession session;
+  /** Each call's deadline: {@code HEARTBEAT_DB_TIMEOUT} from its start. */
+  private final Duration timeout;
   private final boolean journal;
 
   /** {@code journal}: each write also records its hedging journal entries, in the same transaction. */
-  LibsqlHeartbeatRepository(SqlSession session, boolean journal) {
+  LibsqlHeartbeatRepository(SqlSession session, boolean journal, Duration timeout) {
+    this.timeout = timeout;
+
     this.session = session;
     this.journal = journal;
   }
@@ -25,9 +31,9 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
     try {
       if (journal) {
         session.executeAtomically("heartbeats.store", List.of(insert(h),
-            Statement.of(SqliteSql.JOURNAL_ENTRY, "heartbeat", Rows.uuid(h.id()))));
+            Statement.of(SqliteSql.JOURNAL_ENTRY, "heartbeat", Rows.uuid(h.id()))), deadline());
       } else {
-        session.execute("heartbeats.store", insert(h));
+        session.execute("heartbeats.store", insert(h), deadline());
       }
     } catch (DuplicateRecordException e) {
       throw new DuplicateRecordException("heartbeats.store: a heartbeat with id " + h.id() + " already exists", e);
@@ -44,7 +50,7 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
           inserts.add(Statement.of(SqliteSql.JOURNAL_ENTRIES_FROM_JSON, "heartbeat", Rows.idsAsJson(heartbeats)));
         }
         return inserts;
-      });
+      }, deadline());
     } catch (DuplicateRecordException e) {
       throw new DuplicateRecordException("heartbeats.storeAll: an id of the " + heartbeats.size()
           + " heartbeats already exists (or repeats in the batch); none was stored", e);
@@ -79,7 +85,7 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
         ? Statement.of(SqliteSql.INDEX_HEARTBEATS_MATCHING, userId, owner, params.query(),
             (long) params.limit(), (long) params.skip())
         : Statement.of(SqliteSql.INDEX_HEARTBEATS, userId, owner, (long) params.limit(), (long) params.skip());
-    List<Object[]> rows = session.query("heartbeats.index", statement);
+    List<Object[]> rows = session.query("heartbeats.index", statement, deadline());
     List<Heartbeat> list = new ArrayList<>(rows.size());
     for (Object[] row : rows) {
       list.add(Rows.heartbeat(row));
@@ -89,7 +95,7 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public Optional<Heartbeat> last(String userId, String owner) {
-    List<Object[]> rows = session.query("heartbeats.last", Statement.of(SqliteSql.LAST_HEARTBEAT, userId, owner));
+    List<Object[]> rows = session.query("heartbeats.last", Statement.of(SqliteSql.LAST_HEARTBEAT, userId, owner), deadline());
     return rows.isEmpty() ? Optional.empty() : Optional.of(Rows.heartbeat(rows.get(0)));
   }
 
@@ -98,14 +104,18 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
     Statement delete = Statement.of(SqliteSql.DELETE_HEARTBEATS_OF_USER, userId);
     if (journal) {
       session.executeAtomically("heartbeats.deleteAllForUser",
-          List.of(delete, Statement.of(SqliteSql.JOURNAL_ENTRY, "heartbeats_of_user", userId)));
+          List.of(delete, Statement.of(SqliteSql.JOURNAL_ENTRY, "heartbeats_of_user", userId)), deadline());
     } else {
-      session.execute("heartbeats.deleteAllForUser", delete);
+      session.execute("heartbeats.deleteAllForUser", delete, deadline());
     }
   }
 
   private static Statement insert(Heartbeat h) {
     return Statement.of(SqliteSql.INSERT_HEARTBEAT, Rows.uuid(h.id()), h.owner(), h.version(),
         Rows.bool(h.charging()), h.userId(), Rows.micros(h.timestamp()));
+  }
+
+  private Deadline deadline() {
+    return Deadline.after(timeout);
   }
 }

@@ -3,8 +3,10 @@ package dev.heartbeatstore.libsql.internal;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.spi.Deadline;
 import dev.heartbeatstore.spi.MigrationAccess;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -43,29 +45,33 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
       + " updated_at = excluded.updated_at";
 
   private final SqlSession session;
+  /** Each call's deadline: {@code HEARTBEAT_DB_TIMEOUT} from its start. */
+  private final Duration timeout;
 
   /** Last writer wins: a stored monitor is overwritten only by a newer {@code updated_at}. */
   private static final String MONITOR_UPSERT_IF_NEWER =
       MONITOR_UPSERT + " WHERE heartbeat_monitors.updated_at < excluded.updated_at";
 
-  private LibsqlMigrationAccess(SqlSession session) {
+  private LibsqlMigrationAccess(SqlSession session, Duration timeout) {
+    this.timeout = timeout;
+
     this.session = session;
   }
 
   /** Over a session someone else owns (and closes). */
-  static LibsqlMigrationAccess over(SqlSession session) {
-    return new LibsqlMigrationAccess(session);
+  static LibsqlMigrationAccess over(SqlSession session, Duration timeout) {
+    return new LibsqlMigrationAccess(session, timeout);
   }
 
   /** Inserts absent monitors and overwrites those whose stored {@code updated_at} is older, in one transaction. */
   int upsertMonitorsIfNewer(List<HeartbeatMonitor> monitors) {
     return monitors.isEmpty() ? 0
-        : sum(session.executeAtomically("upsertIfNewer", monitorRows(monitors, MONITOR_UPSERT_IF_NEWER)));
+        : sum(session.executeAtomically("upsertIfNewer", monitorRows(monitors, MONITOR_UPSERT_IF_NEWER), deadline()));
   }
 
   /** Opens the database {@code TURSO_DATABASE_URL} names, with the schema applied or checked as the store does. */
   public static LibsqlMigrationAccess open(HeartbeatStoreConfig config, Clock clock) {
-    return new LibsqlMigrationAccess(Sessions.open(config, clock));
+    return new LibsqlMigrationAccess(Sessions.open(config, clock), config.timeout());
   }
 
   @Override
@@ -78,7 +84,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     Statement s = after == null
         ? Statement.of(HEARTBEATS_FIRST, (long) limit)
         : Statement.of(HEARTBEATS_AFTER, Rows.micros(after.timestamp()), Rows.uuid(after.id()), (long) limit);
-    return map(session.scan("heartbeats.scan", s), Rows::heartbeat);
+    return map(session.scan("heartbeats.scan", s, deadline()), Rows::heartbeat);
   }
 
   @Override
@@ -86,7 +92,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     Statement s = afterId == null
         ? Statement.of(MONITORS_FIRST, (long) limit)
         : Statement.of(MONITORS_AFTER, Rows.uuid(afterId), (long) limit);
-    return map(session.scan("heartbeat_monitors.scan", s), Rows::monitor);
+    return map(session.scan("heartbeat_monitors.scan", s, deadline()), Rows::monitor);
   }
 
   @Override
@@ -94,7 +100,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (heartbeats.isEmpty()) {
       return 0;
     }
-    return sum(session.executeAtomically("heartbeats.insertIfAbsent", heartbeatRows(heartbeats, ON_CONFLICT_IGNORE)));
+    return sum(session.executeAtomically("heartbeats.insertIfAbsent", heartbeatRows(heartbeats, ON_CONFLICT_IGNORE), deadline()));
   }
 
   @Override
@@ -102,7 +108,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (monitors.isEmpty()) {
       return 0;
     }
-    return sum(session.executeAtomically("heartbeat_monitors.insertIfAbsent", monitorRows(monitors, ON_CONFLICT_IGNORE)));
+    return sum(session.executeAtomically("heartbeat_monitors.insertIfAbsent", monitorRows(monitors, ON_CONFLICT_IGNORE), deadline()));
   }
 
   @Override
@@ -110,7 +116,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (heartbeats.isEmpty()) {
       return;
     }
-    session.executeAtomically("heartbeats.upsert", heartbeatRows(heartbeats, HEARTBEAT_UPSERT));
+    session.executeAtomically("heartbeats.upsert", heartbeatRows(heartbeats, HEARTBEAT_UPSERT), deadline());
   }
 
   @Override
@@ -118,7 +124,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (monitors.isEmpty()) {
       return;
     }
-    session.executeAtomically("heartbeat_monitors.upsert", monitorRows(monitors, MONITOR_UPSERT));
+    session.executeAtomically("heartbeat_monitors.upsert", monitorRows(monitors, MONITOR_UPSERT), deadline());
   }
 
   @Override
@@ -126,7 +132,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (ids.isEmpty()) {
       return;
     }
-    session.executeAtomically("heartbeats.delete", deleteRows("heartbeats", ids));
+    session.executeAtomically("heartbeats.delete", deleteRows("heartbeats", ids), deadline());
   }
 
   @Override
@@ -134,7 +140,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (ids.isEmpty()) {
       return;
     }
-    session.executeAtomically("heartbeat_monitors.delete", deleteRows("heartbeat_monitors", ids));
+    session.executeAtomically("heartbeat_monitors.delete", deleteRows("heartbeat_monitors", ids), deadline());
   }
 
   @Override
@@ -149,7 +155,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
 
   @Override
   public String schemaVersion() {
-    Integer v = Migrations.appliedVersion(session);
+    Integer v = Migrations.appliedVersion(session, timeout);
     return v == null ? null : v.toString();
   }
 
@@ -224,7 +230,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   }
 
   private long count(String operation, String sql) {
-    Object v = session.query(operation, Statement.of(sql)).get(0)[0];
+    Object v = session.query(operation, Statement.of(sql), deadline()).get(0)[0];
     return (Long) v;
   }
 
@@ -251,11 +257,15 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   @Override
   public String databaseIdentity() {
     List<Object[]> rows = session.query("heartbeat_store_meta.identity",
-        Statement.of("SELECT value FROM heartbeat_store_meta WHERE name = 'database_id'"));
+        Statement.of("SELECT value FROM heartbeat_store_meta WHERE name = 'database_id'"), deadline());
     if (rows.isEmpty() || !(rows.get(0)[0] instanceof String id)) {
       throw new dev.heartbeatstore.CorruptRecordException("the table heartbeat_store_meta in " + session.describe()
           + " has no database_id (schema version 4 records it)");
     }
     return session.describe() + " database_id " + id;
+  }
+
+  private Deadline deadline() {
+    return Deadline.after(timeout);
   }
 }

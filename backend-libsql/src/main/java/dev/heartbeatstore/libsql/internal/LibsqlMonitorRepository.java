@@ -3,7 +3,9 @@ package dev.heartbeatstore.libsql.internal;
 import dev.heartbeatstore.DuplicateRecordException;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatMonitorRepository;
+import dev.heartbeatstore.spi.Deadline;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,11 +14,15 @@ import java.util.UUID;
 final class LibsqlMonitorRepository implements HeartbeatMonitorRepository {
 
   private final SqlSession session;
+  /** Each call's deadline: {@code HEARTBEAT_DB_TIMEOUT} from its start. */
+  private final Duration timeout;
   private final Clock clock;
   private final boolean journal;
 
   /** {@code journal}: each write also records its hedging journal entries, in the same transaction. */
-  LibsqlMonitorRepository(SqlSession session, Clock clock, boolean journal) {
+  LibsqlMonitorRepository(SqlSession session, Clock clock, boolean journal, Duration timeout) {
+    this.timeout = timeout;
+
     this.session = session;
     this.clock = clock;
     this.journal = journal;
@@ -25,11 +31,11 @@ final class LibsqlMonitorRepository implements HeartbeatMonitorRepository {
   /** The write alone, or with its journal entries ({@code before} and {@code after} it) in one transaction. */
   private void write(String operation, Statement before, Statement write, Statement after) {
     if (!journal) {
-      session.execute(operation, write);
+      session.execute(operation, write, deadline());
     } else if (before != null) {
-      session.executeAtomically(operation, List.of(before, write));
+      session.executeAtomically(operation, List.of(before, write), deadline());
     } else {
-      session.executeAtomically(operation, List.of(write, after));
+      session.executeAtomically(operation, List.of(write, after), deadline());
     }
   }
 
@@ -47,14 +53,14 @@ final class LibsqlMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public Optional<HeartbeatMonitor> load(String userId, String owner) {
-    List<Object[]> rows = session.query("heartbeat_monitors.load", Statement.of(SqliteSql.LOAD_MONITOR, userId, owner));
+    List<Object[]> rows = session.query("heartbeat_monitors.load", Statement.of(SqliteSql.LOAD_MONITOR, userId, owner), deadline());
     return rows.isEmpty() ? Optional.empty() : Optional.of(Rows.monitor(rows.get(0)));
   }
 
   @Override
   public boolean exists(String userId, UUID monitorId) {
     return !session.query("heartbeat_monitors.exists",
-        Statement.of(SqliteSql.MONITOR_EXISTS, userId, Rows.uuid(monitorId))).isEmpty();
+        Statement.of(SqliteSql.MONITOR_EXISTS, userId, Rows.uuid(monitorId)), deadline()).isEmpty();
   }
 
   @Override
@@ -85,5 +91,9 @@ final class LibsqlMonitorRepository implements HeartbeatMonitorRepository {
 
   private long now() {
     return Rows.micros(clock.instant());
+  }
+
+  private Deadline deadline() {
+    return Deadline.after(timeout);
   }
 }

@@ -1,14 +1,17 @@
 package dev.heartbeatstore.libsql.internal;
 
+import dev.heartbeatstore.spi.Deadline;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * How a SQLite-dialect statement reaches the database: over Hrana (remote libSQL) or through
  * sqlite-jdbc (a local file). The repositories, the row mapper and the migrations are written
  * once against this seam.
  *
- * <p>Every call has the session's deadline; errors arrive already translated into the contract's
- * exceptions. {@code operation} ({@code "heartbeats.store"}) names the call in messages.
+ * <p>Every call ends by the {@link Deadline} it is given (waiting, sending and retrying included), or throws
+ * {@code StoreTimeoutException}; errors arrive already translated into the contract's exceptions.
+ * {@code operation} ({@code "heartbeats.store"}) names the call in messages.
  */
 public interface SqlSession extends AutoCloseable {
 
@@ -17,28 +20,28 @@ public interface SqlSession extends AutoCloseable {
    * {@code byte[]} or null per column, as SQLite stored it (no conversion, so the mapper can tell
    * a corrupt value from a good one).
    */
-  List<Object[]> query(String operation, Statement statement);
+  List<Object[]> query(String operation, Statement statement, Deadline deadline);
 
   /**
    * A read of the migration tools' whole-table scans: pages of up to 10,000 rows, so the remote session allows it
    * a larger response than {@link #query} (see {@code hrana.HranaSession.MAX_SCAN_RESPONSE_BYTES}); otherwise the same.
    */
-  default List<Object[]> scan(String operation, Statement statement) {
-    return query(operation, statement);
+  default List<Object[]> scan(String operation, Statement statement, Deadline deadline) {
+    return query(operation, statement, deadline);
   }
 
   /** Runs one write; returns the number of rows it changed. */
-  long execute(String operation, Statement statement);
+  long execute(String operation, Statement statement, Deadline deadline);
 
   /** Runs the statements in one transaction, all of them or none; returns each one's change count. */
-  long[] executeAtomically(String operation, List<Statement> statements);
+  long[] executeAtomically(String operation, List<Statement> statements, Deadline deadline);
 
   /**
-   * {@link #executeAtomically(String, List)} of statements built inside the call, so that building them counts
+   * {@link #executeAtomically(String, List, Deadline)} of statements built inside the call, so that building them counts
    * against its deadline: the JSON of a {@code storeAll} of 10,000 rows takes 10–30 ms warm, far more cold.
    */
-  default long[] executeAtomically(String operation, java.util.function.Supplier<List<Statement>> statements) {
-    return executeAtomically(operation, statements.get());
+  default long[] executeAtomically(String operation, Supplier<List<Statement>> statements, Deadline deadline) {
+    return executeAtomically(operation, statements.get(), deadline);
   }
 
   /**
@@ -55,13 +58,7 @@ public interface SqlSession extends AutoCloseable {
    * without it a missing file is never created ({@code HEARTBEAT_DB_MIGRATE=false} only checks). A remote
    * database always exists.
    */
-  default void createIfMissing() {}
-
-  /**
-   * Sets the deadline of every later call. The store opens its session with a longer start-up
-   * deadline for the schema migration, then sets the per-operation one before serving.
-   */
-  void setTimeout(java.time.Duration timeout);
+  default void createIfMissing(Deadline deadline) {}
 
   /** Where the session points, without secrets, for messages. */
   String describe();

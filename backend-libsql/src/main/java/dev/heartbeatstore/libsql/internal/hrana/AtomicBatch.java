@@ -2,12 +2,12 @@ package dev.heartbeatstore.libsql.internal.hrana;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.heartbeatstore.libsql.internal.Deadline;
 import dev.heartbeatstore.libsql.internal.Statement;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.HranaError;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.Request;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.StmtResult;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.StreamResult;
+import dev.heartbeatstore.spi.Deadline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

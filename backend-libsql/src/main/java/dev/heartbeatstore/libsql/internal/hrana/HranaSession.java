@@ -1,15 +1,14 @@
 package dev.heartbeatstore.libsql.internal.hrana;
 
 import dev.heartbeatstore.StoreUnavailableException;
-import dev.heartbeatstore.libsql.internal.Deadline;
 import dev.heartbeatstore.libsql.internal.LibsqlLocation;
 import dev.heartbeatstore.libsql.internal.SqlSession;
 import dev.heartbeatstore.libsql.internal.Statement;
 import dev.heartbeatstore.libsql.internal.hrana.CallsInFlight.Call;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.StreamResult;
 import dev.heartbeatstore.libsql.internal.hrana.WriteLane.PendingWrite;
+import dev.heartbeatstore.spi.Deadline;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -18,7 +17,7 @@ import java.util.function.Supplier;
  * {@code /v2/pipeline} when the server has no v3) that opens a stream, runs the statement or the
  * conditional batch, and closes the stream in the same request.
  *
- * <p>Every call has the deadline {@code timeout}, retries and waiting included, and runs on its caller's thread;
+ * <p>Every call ends by the deadline it is given, retries and waiting included, and runs on its caller's thread;
  * the exchange is cut at the deadline ({@link Transport}). At most {@code poolSize} requests are in flight; of
  * those, one write ({@link Writes}). The HTTP client is shared by every store of the process
  * ({@link SharedHttpClients}), so the session owns no thread: {@link #close()} only ends the calls in flight.
@@ -36,7 +35,6 @@ public final class HranaSession implements SqlSession {
   /** The cap for {@link #scan}: pages of up to 10,000 rows (the migration tools' largest batch), under 50 MB. */
   static final long MAX_SCAN_RESPONSE_BYTES = 64L << 20;
 
-  private volatile Duration timeout;
   private final String description;
   private final HranaErrors errors;
   private final CallsInFlight calls = new CallsInFlight();
@@ -44,21 +42,15 @@ public final class HranaSession implements SqlSession {
   private final Writes writes;
   private final ServerClock serverClock;
 
-  public HranaSession(LibsqlLocation location, Duration timeout, int poolSize) {
+  public HranaSession(LibsqlLocation location, int poolSize) {
     URI base = location.baseUri();
     String token = location.authToken();
     String authorization = token == null ? null : "Bearer " + token;
-    this.timeout = timeout;
     this.description = "libSQL at " + base;
     this.errors = new HranaErrors(description, token, authorization);
     this.transport = new Transport(base, authorization, poolSize, description, errors, calls);
     this.writes = new Writes(transport, errors, calls);
     this.serverClock = new ServerClock(transport, description);
-  }
-
-  @Override
-  public void setTimeout(Duration timeout) {
-    this.timeout = timeout;
   }
 
   @Override
@@ -72,19 +64,19 @@ public final class HranaSession implements SqlSession {
   }
 
   @Override
-  public List<Object[]> query(String operation, Statement statement) {
-    return read(operation, statement, MAX_RESPONSE_BYTES);
+  public List<Object[]> query(String operation, Statement statement, Deadline deadline) {
+    return read(operation, statement, deadline, MAX_RESPONSE_BYTES);
   }
 
   @Override
-  public List<Object[]> scan(String operation, Statement statement) {
-    return read(operation, statement, MAX_SCAN_RESPONSE_BYTES);
+  public List<Object[]> scan(String operation, Statement statement, Deadline deadline) {
+    return read(operation, statement, deadline, MAX_SCAN_RESPONSE_BYTES);
   }
 
-  private List<Object[]> read(String operation, Statement statement, long cap) {
+  private List<Object[]> read(String operation, Statement statement, Deadline deadline, long cap) {
     Call call = calls.enter(operation);
     try {
-      StreamResult r = transport.send(operation, Encode.execute(statement, true), false, Deadline.after(timeout), cap);
+      StreamResult r = transport.send(operation, Encode.execute(statement, true), false, deadline, cap);
       return statementResult(operation, r).rows();
     } finally {
       calls.leave(call);
@@ -92,10 +84,10 @@ public final class HranaSession implements SqlSession {
   }
 
   @Override
-  public long execute(String operation, Statement statement) {
+  public long execute(String operation, Statement statement, Deadline deadline) {
     Call call = calls.enter(operation);
     try {
-      StreamResult r = writes.run(new PendingWrite(operation, statement, null, Deadline.after(timeout)));
+      StreamResult r = writes.run(new PendingWrite(operation, statement, null, deadline));
       return statementResult(operation, r).affectedRowCount();
     } finally {
       calls.leave(call);
@@ -113,15 +105,14 @@ public final class HranaSession implements SqlSession {
   }
 
   @Override
-  public long[] executeAtomically(String operation, List<Statement> statements) {
-    return executeAtomically(operation, () -> statements);
+  public long[] executeAtomically(String operation, List<Statement> statements, Deadline deadline) {
+    return executeAtomically(operation, () -> statements, deadline);
   }
 
   @Override
-  public long[] executeAtomically(String operation, Supplier<List<Statement>> build) {
+  public long[] executeAtomically(String operation, Supplier<List<Statement>> build, Deadline deadline) {
     Call call = calls.enter(operation);
     try {
-      Deadline deadline = Deadline.after(timeout);
       List<Statement> statements = build.get();
       AtomicBatch batch = new AtomicBatch(statements, serverClock.deadlineOnServer(operation, deadline));
       StreamResult r = writes.run(new PendingWrite(operation, null, batch.request(), deadline));

@@ -1,7 +1,6 @@
 package dev.heartbeatstore.libsql.internal.hrana;
 
-import dev.heartbeatstore.libsql.internal.Deadline;
-
+import dev.heartbeatstore.spi.Deadline;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.net.http.HttpResponse;

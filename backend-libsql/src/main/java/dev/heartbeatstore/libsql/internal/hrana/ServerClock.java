@@ -1,8 +1,8 @@
 package dev.heartbeatstore.libsql.internal.hrana;
 
-import dev.heartbeatstore.libsql.internal.Deadline;
 import dev.heartbeatstore.libsql.internal.Statement;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.StreamResult;
+import dev.heartbeatstore.spi.Deadline;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

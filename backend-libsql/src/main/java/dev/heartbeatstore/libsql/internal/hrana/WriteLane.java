@@ -1,9 +1,8 @@
 package dev.heartbeatstore.libsql.internal.hrana;
 
-import dev.heartbeatstore.libsql.internal.Deadline;
-import dev.heartbeatstore.libsql.internal.Statement;
-
 import dev.heartbeatstore.HeartbeatStoreException;
+import dev.heartbeatstore.libsql.internal.Statement;
+import dev.heartbeatstore.spi.Deadline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;

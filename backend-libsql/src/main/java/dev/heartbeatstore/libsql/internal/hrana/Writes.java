@@ -1,11 +1,11 @@
 package dev.heartbeatstore.libsql.internal.hrana;
 
 import dev.heartbeatstore.HeartbeatStoreException;
-import dev.heartbeatstore.libsql.internal.Deadline;
 import dev.heartbeatstore.libsql.internal.Statement;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.HranaError;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.StreamResult;
 import dev.heartbeatstore.libsql.internal.hrana.WriteLane.PendingWrite;
+import dev.heartbeatstore.spi.Deadline;
 import java.util.ArrayList;
 import java.util.List;
 
