@@ -117,20 +117,37 @@ final class JdbcSession implements SqlSession {
   }
 
   @Override
-  public long execute(String operation, Statement statement, Deadline deadline) {
+  public long execute(String operation, String key, Statement statement, Deadline deadline) {
     lockWriter(operation, deadline);
     try {
       writer.arm(deadline);
       return writer.prepare(statement).executeUpdate();
     } catch (SQLException e) {
-      throw failure(writer, operation, e, deadline, "nothing was written");
+      throw failure(writer, operation, key, false, e, deadline, "nothing was written");
     } finally {
       writeLock.unlock();
     }
   }
 
+  /** The rows as single-row INSERTs of one text ({@link BulkInsert#singleRow()}), run as JDBC batches. */
   @Override
-  public long[] executeAtomically(String operation, List<Statement> statements, Deadline deadline) {
+  public long executeBatch(String operation, String key, BulkInsert insert, List<Object[]> rows, List<Statement> after,
+      Deadline deadline) {
+    List<Statement> statements = new ArrayList<>(rows.size() + after.size());
+    for (Object[] row : rows) {
+      statements.add(Statement.of(insert.singleRow(), row));
+    }
+    statements.addAll(after);
+    long[] changes = executeAtomically(operation, key, statements, deadline);
+    long total = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      total += changes[i];
+    }
+    return total;
+  }
+
+  @Override
+  public long[] executeAtomically(String operation, String key, List<Statement> statements, Deadline deadline) {
     lockWriter(operation, deadline);
     GuardedConnection w = writer;
     try {
@@ -163,7 +180,7 @@ final class JdbcSession implements SqlSession {
         throw e;
       }
     } catch (SQLException e) {
-      throw failure(w, operation, e, deadline, NOTHING_WRITTEN);
+      throw failure(w, operation, key, true, e, deadline, NOTHING_WRITTEN);
     } finally {
       writeLock.unlock();
     }
@@ -236,7 +253,7 @@ final class JdbcSession implements SqlSession {
       if (e instanceof RuntimeException) {
         throw (RuntimeException) e;
       }
-      HeartbeatStoreException failure = failure(null, "open", (SQLException) e, deadline, null);
+      HeartbeatStoreException failure = failure(null, "open", null, false, (SQLException) e, deadline, null);
       throw failure instanceof StoreTimeoutException ? failure
           : new StoreUnavailableException("cannot open " + describe() + ": " + e.getMessage(), e);
     }
@@ -257,14 +274,14 @@ final class JdbcSession implements SqlSession {
     try {
       return JdbcStatements.rows(c.prepare(statement), operation, deadline);
     } catch (SQLException e) {
-      throw failure(c, operation, e, deadline, null);
+      throw failure(c, operation, null, false, e, deadline, null);
     }
   }
 
   /** {@link JdbcStatements#failure} on this session; a call cut by {@link #close()} says so. */
-  private HeartbeatStoreException failure(GuardedConnection c, String operation, SQLException e, Deadline deadline,
-                                          String onTimeout) {
-    return JdbcStatements.failure(c, operation, e, deadline, onTimeout, closed, describe());
+  private HeartbeatStoreException failure(GuardedConnection c, String operation, String key, boolean atomic,
+                                          SQLException e, Deadline deadline, String onTimeout) {
+    return JdbcStatements.failure(c, operation, key, atomic, e, deadline, onTimeout, closed, describe());
   }
 
   private GuardedConnection borrowReader(String operation, Deadline deadline) {

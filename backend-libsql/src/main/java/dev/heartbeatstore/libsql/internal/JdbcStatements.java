@@ -107,7 +107,8 @@ final class JdbcStatements {
    * (see {@link GuardedConnection#forgetPrepared()}); {@code onTimeout} says what a timeout left behind, if
    * anything (a write: nothing written).
    */
-  static HeartbeatStoreException failure(GuardedConnection c, String operation, SQLException e, Deadline deadline,
+  static HeartbeatStoreException failure(GuardedConnection c, String operation, String key, boolean atomic,
+                                        SQLException e, Deadline deadline,
                                         String onTimeout, boolean closed, String description) {
     if (c != null) {
       c.forgetPrepared();
@@ -124,7 +125,7 @@ final class JdbcStatements {
       timeout.initCause(e);
       return timeout;
     }
-    return SqliteErrors.translate(operation, code, e.getMessage(), e);
+    return SqliteErrors.translate(operation, key, atomic, code, e.getMessage(), e);
   }
 
 }

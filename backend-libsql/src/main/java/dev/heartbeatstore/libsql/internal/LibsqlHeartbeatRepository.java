@@ -1,6 +1,5 @@
 package dev.heartbeatstore.libsql.internal;
 
-import dev.heartbeatstore.DuplicateRecordException;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatRepository;
 import dev.heartbeatstore.IndexParams;
@@ -28,55 +27,28 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void store(Heartbeat h) {
-    try {
-      if (journal) {
-        session.executeAtomically("heartbeats.store", List.of(insert(h),
-            Statement.of(SqliteSql.JOURNAL_ENTRY, "heartbeat", Rows.uuid(h.id()))), deadline());
-      } else {
-        session.execute("heartbeats.store", insert(h), deadline());
-      }
-    } catch (DuplicateRecordException e) {
-      throw new DuplicateRecordException("heartbeats.store: a heartbeat with id " + h.id() + " already exists", e);
+    Deadline deadline = deadline();
+    String key = "a heartbeat with id " + h.id();
+    if (journal) {
+      session.executeAtomically("heartbeats.store", key, List.of(insert(h),
+          Statement.of(SqliteSql.JOURNAL_ENTRY, "heartbeat", Rows.uuid(h.id()))), deadline);
+    } else {
+      session.execute("heartbeats.store", key, insert(h), deadline);
     }
   }
 
   @Override
   public void storeAll(List<Heartbeat> heartbeats) {
-    try {
-      // built inside the call, so that building them counts against its deadline
-      session.executeAtomically("heartbeats.storeAll", () -> {
-        List<Statement> inserts = session.bulkRowsAsJson() ? jsonInserts(heartbeats) : singleRowInserts(heartbeats);
-        if (journal) {
-          inserts.add(Statement.of(SqliteSql.JOURNAL_ENTRIES_FROM_JSON, "heartbeat", Rows.idsAsJson(heartbeats)));
-        }
-        return inserts;
-      }, deadline());
-    } catch (DuplicateRecordException e) {
-      throw new DuplicateRecordException("heartbeats.storeAll: an id of the " + heartbeats.size()
-          + " heartbeats already exists (or repeats in the batch); none was stored", e);
-    }
-  }
-
-  /** Over Hrana: one statement per 1,000 rows, the rows as one JSON text. */
-  private static List<Statement> jsonInserts(List<Heartbeat> heartbeats) {
-    List<Statement> inserts = new ArrayList<>(heartbeats.size() / SqliteSql.JSON_INSERT_CHUNK + 1);
-    for (int from = 0; from < heartbeats.size(); from += SqliteSql.JSON_INSERT_CHUNK) {
-      List<Heartbeat> chunk = heartbeats.subList(from, Math.min(heartbeats.size(), from + SqliteSql.JSON_INSERT_CHUNK));
-      inserts.add(Statement.of(SqliteSql.INSERT_HEARTBEATS_FROM_JSON, Rows.heartbeatsAsJson(chunk)));
-    }
-    return inserts;
-  }
-
-  /**
-   * Through sqlite-jdbc: one single-row INSERT per row, all of one text, which the session runs as one
-   * JDBC batch of a statement prepared once (measured: faster than 100-row INSERTs binding 600 values).
-   */
-  private static List<Statement> singleRowInserts(List<Heartbeat> heartbeats) {
-    List<Statement> inserts = new ArrayList<>(heartbeats.size());
+    Deadline deadline = deadline(); // building the rows counts against it
+    List<Object[]> rows = new ArrayList<>(heartbeats.size());
     for (Heartbeat h : heartbeats) {
-      inserts.add(insert(h));
+      rows.add(Rows.values(h));
     }
-    return inserts;
+    List<Statement> after = journal
+        ? List.of(Statement.of(SqliteSql.JOURNAL_ENTRIES_FROM_JSON, "heartbeat", Rows.idsAsJson(heartbeats)))
+        : List.of();
+    session.executeBatch("heartbeats.storeAll", "one of the " + heartbeats.size()
+        + " heartbeat ids (or an id repeated among them)", SqliteSql.HEARTBEATS, rows, after, deadline);
   }
 
   @Override
@@ -111,8 +83,7 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
   }
 
   private static Statement insert(Heartbeat h) {
-    return Statement.of(SqliteSql.INSERT_HEARTBEAT, Rows.uuid(h.id()), h.owner(), h.version(),
-        Rows.bool(h.charging()), h.userId(), Rows.micros(h.timestamp()));
+    return Statement.of(SqliteSql.INSERT_HEARTBEAT, Rows.values(h));
   }
 
   private Deadline deadline() {

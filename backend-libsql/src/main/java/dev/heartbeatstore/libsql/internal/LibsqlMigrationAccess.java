@@ -32,7 +32,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   private static final String MONITORS_AFTER =
       "SELECT " + MONITOR_COLUMNS + " FROM heartbeat_monitors WHERE id > ? ORDER BY id LIMIT ?";
 
-  /** Rows per multi-row INSERT: one parse per 200 rows instead of per row, far under SQLite's 32,766 variables. */
+  /** Ids per {@code DELETE … WHERE id IN (…)}: one parse per 200 rows instead of per row. */
   static final int ROWS_PER_STATEMENT = 200;
 
   private static final String ON_CONFLICT_IGNORE = " ON CONFLICT (id) DO NOTHING";
@@ -52,6 +52,13 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   private static final String MONITOR_UPSERT_IF_NEWER =
       MONITOR_UPSERT + " WHERE heartbeat_monitors.updated_at < excluded.updated_at";
 
+  private static final BulkInsert HEARTBEATS_IF_ABSENT =
+      new BulkInsert("heartbeats", HEARTBEAT_COLUMNS, ON_CONFLICT_IGNORE);
+  private static final BulkInsert HEARTBEATS_UPSERT = new BulkInsert("heartbeats", HEARTBEAT_COLUMNS, HEARTBEAT_UPSERT);
+  private static final BulkInsert MONITORS_IF_ABSENT =
+      new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, ON_CONFLICT_IGNORE);
+  private static final BulkInsert MONITORS_UPSERT = new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, MONITOR_UPSERT);
+
   private LibsqlMigrationAccess(SqlSession session, Duration timeout) {
     this.timeout = timeout;
 
@@ -66,7 +73,9 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   /** Inserts absent monitors and overwrites those whose stored {@code updated_at} is older, in one transaction. */
   int upsertMonitorsIfNewer(List<HeartbeatMonitor> monitors) {
     return monitors.isEmpty() ? 0
-        : sum(session.executeAtomically("upsertIfNewer", monitorRows(monitors, MONITOR_UPSERT_IF_NEWER), deadline()));
+        : (int) session.executeBatch("upsertIfNewer", monitorKey(monitors),
+            new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, MONITOR_UPSERT_IF_NEWER), monitorRows(monitors),
+            List.of(), deadline());
   }
 
   /** Opens the database {@code TURSO_DATABASE_URL} names, with the schema applied or checked as the store does. */
@@ -100,7 +109,8 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (heartbeats.isEmpty()) {
       return 0;
     }
-    return sum(session.executeAtomically("heartbeats.insertIfAbsent", heartbeatRows(heartbeats, ON_CONFLICT_IGNORE), deadline()));
+    return (int) session.executeBatch("heartbeats.insertIfAbsent", heartbeatKey(heartbeats), HEARTBEATS_IF_ABSENT,
+        heartbeatRows(heartbeats), List.of(), deadline());
   }
 
   @Override
@@ -108,7 +118,8 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (monitors.isEmpty()) {
       return 0;
     }
-    return sum(session.executeAtomically("heartbeat_monitors.insertIfAbsent", monitorRows(monitors, ON_CONFLICT_IGNORE), deadline()));
+    return (int) session.executeBatch("heartbeat_monitors.insertIfAbsent", monitorKey(monitors), MONITORS_IF_ABSENT,
+        monitorRows(monitors), List.of(), deadline());
   }
 
   @Override
@@ -116,7 +127,8 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (heartbeats.isEmpty()) {
       return;
     }
-    session.executeAtomically("heartbeats.upsert", heartbeatRows(heartbeats, HEARTBEAT_UPSERT), deadline());
+    session.executeBatch("heartbeats.upsert", heartbeatKey(heartbeats), HEARTBEATS_UPSERT, heartbeatRows(heartbeats),
+        List.of(), deadline());
   }
 
   @Override
@@ -124,7 +136,8 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (monitors.isEmpty()) {
       return;
     }
-    session.executeAtomically("heartbeat_monitors.upsert", monitorRows(monitors, MONITOR_UPSERT), deadline());
+    session.executeBatch("heartbeat_monitors.upsert", monitorKey(monitors), MONITORS_UPSERT, monitorRows(monitors),
+        List.of(), deadline());
   }
 
   @Override
@@ -175,37 +188,33 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   }
 
   /**
-   * {@code INSERT … SELECT … FROM json_each(?) WHERE true <conflict clause>} statements of
-   * {@link SqliteSql#JSON_INSERT_CHUNK} rows, each chunk's rows as one JSON text (the form the store's
-   * {@code storeAll} sends: sqld parses one text faster than thousands of typed arguments), in id order:
-   * the primary-key B-tree is then walked once per batch instead of at random (measured against sqld
-   * with 200,000 rows: 1.4× to 1.7× the rows per second). {@code WHERE true} tells SQLite's parser that
-   * the {@code ON} that follows starts the upsert clause, not a join constraint.
+   * The heartbeats' rows in id order: over Hrana the primary-key B-tree is then walked once per batch instead of at
+   * random (measured against sqld with 200,000 rows: 1.4× to 1.7× the rows per second).
    */
-  private static List<Statement> heartbeatRows(List<Heartbeat> heartbeats, String conflict) {
+  private static List<Object[]> heartbeatRows(List<Heartbeat> heartbeats) {
     List<Heartbeat> byId = new ArrayList<>(heartbeats);
     byId.sort(java.util.Comparator.comparing(h -> h.id().toString()));
-    List<Statement> statements = new ArrayList<>(byId.size() / SqliteSql.JSON_INSERT_CHUNK + 1);
-    for (int from = 0; from < byId.size(); from += SqliteSql.JSON_INSERT_CHUNK) {
-      List<Heartbeat> chunk = byId.subList(from, Math.min(byId.size(), from + SqliteSql.JSON_INSERT_CHUNK));
-      statements.add(Statement.of(SqliteSql.INSERT_HEARTBEATS_FROM_JSON + " WHERE true" + conflict,
-          Rows.heartbeatsAsJson(chunk)));
+    List<Object[]> rows = new ArrayList<>(byId.size());
+    for (Heartbeat h : byId) {
+      rows.add(Rows.values(h));
     }
-    return statements;
+    return rows;
   }
 
-  private static List<Statement> monitorRows(List<HeartbeatMonitor> monitors, String conflict) {
-    return chunked(monitors, "INSERT INTO heartbeat_monitors (" + MONITOR_COLUMNS + ") VALUES ",
-        "(?,?,?,?,?,?,?,?)", conflict, (m, args) -> {
-          args.add(Rows.uuid(m.id()));
-          args.add(Rows.uuid(m.phoneId()));
-          args.add(m.userId());
-          args.add(m.queueId());
-          args.add(m.owner());
-          args.add(Rows.bool(m.phoneOnline()));
-          args.add(Rows.micros(m.createdAt()));
-          args.add(Rows.micros(m.updatedAt()));
-        });
+  private static List<Object[]> monitorRows(List<HeartbeatMonitor> monitors) {
+    List<Object[]> rows = new ArrayList<>(monitors.size());
+    for (HeartbeatMonitor m : monitors) {
+      rows.add(Rows.values(m));
+    }
+    return rows;
+  }
+
+  private static String heartbeatKey(List<Heartbeat> heartbeats) {
+    return "one of the " + heartbeats.size() + " heartbeat ids";
+  }
+
+  private static String monitorKey(List<HeartbeatMonitor> monitors) {
+    return "one of the " + monitors.size() + " monitor ids";
   }
 
   private static List<Statement> deleteRows(String table, List<UUID> ids) {
@@ -232,14 +241,6 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   private long count(String operation, String sql) {
     Object v = session.query(operation, Statement.of(sql), deadline()).get(0)[0];
     return (Long) v;
-  }
-
-  private static int sum(long[] changes) {
-    long total = 0;
-    for (long c : changes) {
-      total += c;
-    }
-    return (int) total;
   }
 
   private static <T> List<T> map(List<Object[]> rows, Function<Object[], T> mapper) {

@@ -1,6 +1,5 @@
 package dev.heartbeatstore.libsql.internal;
 
-import dev.heartbeatstore.DuplicateRecordException;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatMonitorRepository;
 import dev.heartbeatstore.spi.Deadline;
@@ -30,25 +29,25 @@ final class LibsqlMonitorRepository implements HeartbeatMonitorRepository {
 
   /** The write alone, or with its journal entries ({@code before} and {@code after} it) in one transaction. */
   private void write(String operation, Statement before, Statement write, Statement after) {
+    write(operation, null, before, write, after);
+  }
+
+  /** {@link #write(String, Statement, Statement, Statement)} of a write that may repeat {@code key}. */
+  private void write(String operation, String key, Statement before, Statement write, Statement after) {
     if (!journal) {
-      session.execute(operation, write, deadline());
+      session.execute(operation, key, write, deadline());
     } else if (before != null) {
-      session.executeAtomically(operation, List.of(before, write), deadline());
+      session.executeAtomically(operation, key, List.of(before, write), deadline());
     } else {
-      session.executeAtomically(operation, List.of(write, after), deadline());
+      session.executeAtomically(operation, key, List.of(write, after), deadline());
     }
   }
 
   @Override
   public void store(HeartbeatMonitor m) {
-    try {
-      write("heartbeat_monitors.store", null, Statement.of(SqliteSql.INSERT_MONITOR,
-          Rows.uuid(m.id()), Rows.uuid(m.phoneId()), m.userId(), m.queueId(), m.owner(),
-          Rows.bool(m.phoneOnline()), Rows.micros(m.createdAt()), Rows.micros(m.updatedAt())),
-          Statement.of(SqliteSql.JOURNAL_ENTRY, "monitor", Rows.uuid(m.id())));
-    } catch (DuplicateRecordException e) {
-      throw new DuplicateRecordException("heartbeat_monitors.store: a monitor with id " + m.id() + " already exists", e);
-    }
+    write("heartbeat_monitors.store", "a monitor with id " + m.id(), null,
+        Statement.of(SqliteSql.INSERT_MONITOR, Rows.values(m)),
+        Statement.of(SqliteSql.JOURNAL_ENTRY, "monitor", Rows.uuid(m.id())));
   }
 
   @Override

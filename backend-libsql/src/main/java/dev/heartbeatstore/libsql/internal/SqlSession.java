@@ -2,7 +2,6 @@ package dev.heartbeatstore.libsql.internal;
 
 import dev.heartbeatstore.spi.Deadline;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * How a SQLite-dialect statement reaches the database: over Hrana (remote libSQL) or through
@@ -31,27 +30,37 @@ public interface SqlSession extends AutoCloseable {
   }
 
   /** Runs one write; returns the number of rows it changed. */
-  long execute(String operation, Statement statement, Deadline deadline);
+  default long execute(String operation, Statement statement, Deadline deadline) {
+    return execute(operation, null, statement, deadline);
+  }
+
+  /**
+   * Runs one write that may repeat a key; returns the number of rows it changed.
+   *
+   * @param key what a duplicate repeats, as its {@code DuplicateRecordException} says it: {@code "a heartbeat with
+   *            id …"} gives "heartbeats.store: a heartbeat with id … already exists (…)"; null: "a record with the
+   *            same id"
+   */
+  long execute(String operation, String key, Statement statement, Deadline deadline);
 
   /** Runs the statements in one transaction, all of them or none; returns each one's change count. */
-  long[] executeAtomically(String operation, List<Statement> statements, Deadline deadline);
-
-  /**
-   * {@link #executeAtomically(String, List, Deadline)} of statements built inside the call, so that building them counts
-   * against its deadline: the JSON of a {@code storeAll} of 10,000 rows takes 10–30 ms warm, far more cold.
-   */
-  default long[] executeAtomically(String operation, Supplier<List<Statement>> statements, Deadline deadline) {
-    return executeAtomically(operation, statements.get(), deadline);
+  default long[] executeAtomically(String operation, List<Statement> statements, Deadline deadline) {
+    return executeAtomically(operation, null, statements, deadline);
   }
 
+  /** {@link #executeAtomically(String, List, Deadline)} with the key a duplicate repeats (see {@link #execute}). */
+  long[] executeAtomically(String operation, String key, List<Statement> statements, Deadline deadline);
+
   /**
-   * Whether bulk inserts should send their rows as one JSON text argument ({@code json_each}) instead
-   * of multi-row INSERTs with one bound value per column: true over Hrana, where each bound value is a
-   * JSON object for sqld to read; false for sqlite-jdbc, which binds values natively.
+   * Inserts {@code rows} (each one's values in the order of {@code insert}'s columns: {@link String}, {@link Long} or
+   * null), then runs {@code after}, all in one transaction, all of it or none; returns the number of rows the inserts
+   * changed. The session sends the rows as it sends them best ({@link BulkInsert}): over Hrana as JSON texts of
+   * {@value BulkInsert#JSON_CHUNK} rows, through sqlite-jdbc as JDBC batches of one single-row INSERT.
+   *
+   * @param key what a duplicate repeats, as its {@code DuplicateRecordException} says it (see {@link #execute})
    */
-  default boolean bulkRowsAsJson() {
-    return false;
-  }
+  long executeBatch(String operation, String key, BulkInsert insert, List<Object[]> rows, List<Statement> after,
+      Deadline deadline);
 
   /**
    * Creates the database if it does not exist yet: a local file. The schema migration calls it first;

@@ -24,10 +24,23 @@ public final class SqliteErrors {
    * @param message   the database's message (never holds a secret: statements carry no credentials)
    */
   public static HeartbeatStoreException translate(String operation, String code, String message, Throwable cause) {
+    return translate(operation, null, false, code, message, cause);
+  }
+
+  /**
+   * {@link #translate(String, String, String, Throwable)} of a write that may repeat {@code key}, with the final
+   * message of its duplicate: {@code "<operation>: <key> already exists[; nothing was written] (<message>)"}.
+   *
+   * @param key    what a duplicate repeats ({@code "a heartbeat with id …"}); null: "a record with the same id"
+   * @param atomic whether the write was a transaction, of which a duplicate left nothing
+   */
+  public static HeartbeatStoreException translate(String operation, String key, boolean atomic, String code,
+      String message, Throwable cause) {
     String c = code == null ? "" : code.toUpperCase(Locale.ROOT);
     String m = message == null ? "" : message;
     if (isDuplicate(c, m)) {
-      return new DuplicateRecordException(operation + ": a record with the same id already exists (" + m + ")", cause);
+      return new DuplicateRecordException(operation + ": " + (key == null ? "a record with the same id" : key)
+          + " already exists" + (atomic ? "; nothing was written" : "") + " (" + m + ")", cause);
     }
     if (c.startsWith("SQLITE_BUSY") || c.startsWith("SQLITE_LOCKED")) {
       return new StoreTimeoutException(operation + ": the database stayed locked by another writer (" + m + ")", cause);

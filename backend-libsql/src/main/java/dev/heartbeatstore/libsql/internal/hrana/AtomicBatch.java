@@ -84,7 +84,7 @@ final class AtomicBatch {
    * Each statement's change count when the batch committed; otherwise the failure to throw (the ROLLBACK step
    * ran, nothing was applied): the first failed step's error, or a timeout when the deadline guard failed.
    */
-  long[] changes(String operation, StreamResult r, Deadline deadline, HranaErrors errors) {
+  long[] changes(String operation, String key, StreamResult r, Deadline deadline, HranaErrors errors) {
     if (r.stepResults == null) {
       throw errors.malformed(operation, "the batch result is missing");
     }
@@ -102,7 +102,7 @@ final class AtomicBatch {
         if (i == guardStep) {
           throw deadline.timeout(operation, "the server reached the deadline before COMMIT and rolled back");
         }
-        throw errors.translate(operation, e);
+        throw errors.translate(operation, key, true, e);
       }
     }
     throw errors.malformed(operation, "the batch was not committed and reported no error");

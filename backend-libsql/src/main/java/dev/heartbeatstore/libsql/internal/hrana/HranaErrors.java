@@ -25,7 +25,12 @@ final class HranaErrors {
   }
 
   HeartbeatStoreException translate(String operation, HranaError error) {
-    return SqliteErrors.translate(operation, error.code(), scrub(error.message()), null);
+    return translate(operation, null, false, error);
+  }
+
+  /** A Hrana error of a write that may repeat {@code key} (see {@link SqliteErrors#translate}). */
+  HeartbeatStoreException translate(String operation, String key, boolean atomic, HranaError error) {
+    return SqliteErrors.translate(operation, key, atomic, error.code(), scrub(error.message()), null);
   }
 
   StoreUnavailableException malformed(String operation, String problem) {

@@ -1,6 +1,7 @@
 package dev.heartbeatstore.libsql.internal.hrana;
 
 import dev.heartbeatstore.StoreUnavailableException;
+import dev.heartbeatstore.libsql.internal.BulkInsert;
 import dev.heartbeatstore.libsql.internal.LibsqlLocation;
 import dev.heartbeatstore.libsql.internal.SqlSession;
 import dev.heartbeatstore.libsql.internal.Statement;
@@ -10,7 +11,7 @@ import dev.heartbeatstore.libsql.internal.hrana.WriteLane.PendingWrite;
 import dev.heartbeatstore.spi.Deadline;
 import java.net.URI;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.ArrayList;
 
 /**
  * {@link SqlSession} over Hrana over HTTP: each call is one {@code POST /v3/pipeline} (or
@@ -54,11 +55,6 @@ public final class HranaSession implements SqlSession {
   }
 
   @Override
-  public boolean bulkRowsAsJson() {
-    return true;
-  }
-
-  @Override
   public String describe() {
     return description;
   }
@@ -77,26 +73,26 @@ public final class HranaSession implements SqlSession {
     Call call = calls.enter(operation);
     try {
       StreamResult r = transport.send(operation, Encode.execute(statement, true), false, deadline, cap);
-      return statementResult(operation, r).rows();
+      return statementResult(operation, null, r).rows();
     } finally {
       calls.leave(call);
     }
   }
 
   @Override
-  public long execute(String operation, Statement statement, Deadline deadline) {
+  public long execute(String operation, String key, Statement statement, Deadline deadline) {
     Call call = calls.enter(operation);
     try {
       StreamResult r = writes.run(new PendingWrite(operation, statement, null, deadline));
-      return statementResult(operation, r).affectedRowCount();
+      return statementResult(operation, key, r).affectedRowCount();
     } finally {
       calls.leave(call);
     }
   }
 
-  private Proto.StmtResult statementResult(String operation, StreamResult r) {
+  private Proto.StmtResult statementResult(String operation, String key, StreamResult r) {
     if (!r.ok()) {
-      throw errors.translate(operation, r.error);
+      throw errors.translate(operation, key, false, r.error);
     }
     if (r.stmtResult == null) {
       throw errors.malformed(operation, "the execute result is missing");
@@ -104,22 +100,35 @@ public final class HranaSession implements SqlSession {
     return r.stmtResult;
   }
 
+  /** The rows as JSON texts of {@value BulkInsert#JSON_CHUNK} rows each ({@link BulkInsert#fromJson()}). */
   @Override
-  public long[] executeAtomically(String operation, List<Statement> statements, Deadline deadline) {
-    return executeAtomically(operation, () -> statements, deadline);
+  public long executeBatch(String operation, String key, BulkInsert insert, List<Object[]> rows, List<Statement> after,
+      Deadline deadline) {
+    List<Statement> statements = new ArrayList<>(rows.size() / BulkInsert.JSON_CHUNK + 1 + after.size());
+    for (int from = 0; from < rows.size(); from += BulkInsert.JSON_CHUNK) {
+      List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + BulkInsert.JSON_CHUNK));
+      statements.add(Statement.of(insert.fromJson(), BulkInsert.asJson(chunk)));
+    }
+    int inserts = statements.size();
+    statements.addAll(after);
+    long[] changes = executeAtomically(operation, key, statements, deadline);
+    long total = 0;
+    for (int i = 0; i < inserts; i++) {
+      total += changes[i];
+    }
+    return total;
   }
 
   @Override
-  public long[] executeAtomically(String operation, Supplier<List<Statement>> build, Deadline deadline) {
+  public long[] executeAtomically(String operation, String key, List<Statement> statements, Deadline deadline) {
     Call call = calls.enter(operation);
     try {
-      List<Statement> statements = build.get();
       AtomicBatch batch = new AtomicBatch(statements, serverClock.deadlineOnServer(operation, deadline));
       StreamResult r = writes.run(new PendingWrite(operation, null, batch.request(), deadline));
       if (!r.ok()) {
         throw errors.translate(operation, r.error);
       }
-      return batch.changes(operation, r, deadline, errors);
+      return batch.changes(operation, key, r, deadline, errors);
     } finally {
       calls.leave(call);
     }
