@@ -13,7 +13,10 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteOpenMode;
 
-/** What {@link JdbcSession} does with one sqlite-jdbc connection: open it, run statements, read rows, say what failed. */
+/**
+ * What {@link JdbcSession} does with one sqlite-jdbc connection: open it, run statements, read rows, say what
+ * failed.
+ */
 final class JdbcStatements {
 
   private JdbcStatements() {}

@@ -67,7 +67,8 @@ final class LibsqlHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public Optional<Heartbeat> last(String userId, String owner) {
-    List<Object[]> rows = session.query("heartbeats.last", Statement.of(SqliteSql.LAST_HEARTBEAT, userId, owner), deadline());
+    List<Object[]> rows =
+        session.query("heartbeats.last", Statement.of(SqliteSql.LAST_HEARTBEAT, userId, owner), deadline());
     return rows.isEmpty() ? Optional.empty() : Optional.of(Rows.heartbeat(rows.get(0)));
   }
 

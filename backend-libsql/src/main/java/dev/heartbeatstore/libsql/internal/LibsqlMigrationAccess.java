@@ -57,7 +57,10 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   private static final BulkInsert HEARTBEATS_UPSERT = new BulkInsert("heartbeats", HEARTBEAT_COLUMNS, HEARTBEAT_UPSERT);
   private static final BulkInsert MONITORS_IF_ABSENT =
       new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, ON_CONFLICT_IGNORE);
-  private static final BulkInsert MONITORS_UPSERT = new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, MONITOR_UPSERT);
+  private static final BulkInsert MONITORS_UPSERT =
+      new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, MONITOR_UPSERT);
+  private static final BulkInsert MONITORS_UPSERT_IF_NEWER =
+      new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, MONITOR_UPSERT_IF_NEWER);
 
   private LibsqlMigrationAccess(SqlSession session, Duration timeout) {
     this.timeout = timeout;
@@ -74,8 +77,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   int upsertMonitorsIfNewer(List<HeartbeatMonitor> monitors) {
     return monitors.isEmpty() ? 0
         : (int) session.executeBatch("upsertIfNewer", monitorKey(monitors),
-            new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, MONITOR_UPSERT_IF_NEWER), monitorRows(monitors),
-            List.of(), deadline());
+            MONITORS_UPSERT_IF_NEWER, monitorRows(monitors), List.of(), deadline());
   }
 
   /** Opens the database {@code TURSO_DATABASE_URL} names, with the schema applied or checked as the store does. */

@@ -52,7 +52,8 @@ final class LibsqlMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public Optional<HeartbeatMonitor> load(String userId, String owner) {
-    List<Object[]> rows = session.query("heartbeat_monitors.load", Statement.of(SqliteSql.LOAD_MONITOR, userId, owner), deadline());
+    List<Object[]> rows = session.query("heartbeat_monitors.load",
+        Statement.of(SqliteSql.LOAD_MONITOR, userId, owner), deadline());
     return rows.isEmpty() ? Optional.empty() : Optional.of(Rows.monitor(rows.get(0)));
   }
 

@@ -59,7 +59,8 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
 
   @Override
   public List<Entry> pending(int limit, Duration minAge) {
-    List<Object[]> rows = session.query("journal.pending", Statement.of(PENDING, minAge.toMillis(), (long) limit), deadline());
+    List<Object[]> rows =
+        session.query("journal.pending", Statement.of(PENDING, minAge.toMillis(), (long) limit), deadline());
     List<Entry> entries = new ArrayList<>(rows.size());
     for (Object[] row : rows) {
       entries.add(entry(row));
@@ -126,7 +127,8 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
 
   @Override
   public boolean tryLease(String holder, Duration ttl) {
-    return session.execute("journal.tryLease", Statement.of(TAKE_LEASE, holder, ttl.toMillis(), holder), deadline()) == 1;
+    return session.execute("journal.tryLease", Statement.of(TAKE_LEASE, holder, ttl.toMillis(), holder),
+        deadline()) == 1;
   }
 
   @Override
@@ -171,7 +173,8 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
   @Override
   public List<UUID> heartbeatIdsOfUser(String userId) {
     List<UUID> ids = new ArrayList<>();
-    for (Object[] row : session.query("heartbeats.idsOfUser", Statement.of(HEARTBEAT_IDS_OF_USER, userId), deadline())) {
+    Statement ofUser = Statement.of(HEARTBEAT_IDS_OF_USER, userId);
+    for (Object[] row : session.query("heartbeats.idsOfUser", ofUser, deadline())) {
       ids.add(UUID.fromString((String) row[0]));
     }
     return ids;

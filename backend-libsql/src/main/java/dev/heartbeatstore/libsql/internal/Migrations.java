@@ -147,7 +147,8 @@ final class Migrations {
   }
 
   /** What these migrations create that already exists, e.g. {@code "the table heartbeats exists"}. */
-  private static List<String> existingObjects(SqlSession session, Duration budget, List<Migration> migrations, String op) {
+  private static List<String> existingObjects(SqlSession session, Duration budget, List<Migration> migrations,
+      String op) {
     List<String> names = new ArrayList<>();
     for (Migration m : migrations) {
       for (String sql : m.statements()) {

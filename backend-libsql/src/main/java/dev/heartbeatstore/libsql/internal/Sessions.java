@@ -29,6 +29,7 @@ final class Sessions {
         ? new JdbcSession(location.file(), Deadline.after(startup), config.poolSize(), config.timeout())
         : new HranaSession(location, config.poolSize());
     try {
+      session.connect(Deadline.after(startup));
       if (config.migrate()) {
         Migrations.migrate(session, startup, clock);
       } else {

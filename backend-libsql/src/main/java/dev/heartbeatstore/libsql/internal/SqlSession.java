@@ -69,6 +69,13 @@ public interface SqlSession extends AutoCloseable {
    */
   default void createIfMissing(Deadline deadline) {}
 
+  /**
+   * Checks, once at start-up and before anything else, that the database answers where the settings say: a remote
+   * session finds which protocol path the server takes, and says which URL and what was tried when there is no
+   * database there. A file has nothing to check.
+   */
+  default void connect(Deadline deadline) {}
+
   /** Where the session points, without secrets, for messages. */
   String describe();
 

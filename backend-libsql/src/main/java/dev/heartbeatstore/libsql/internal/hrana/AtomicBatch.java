@@ -2,6 +2,7 @@ package dev.heartbeatstore.libsql.internal.hrana;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.libsql.internal.Statement;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.HranaError;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.Request;
@@ -23,7 +24,11 @@ import java.util.Map;
  *
  * <p>Steps: {@code BEGIN}; each statement, run only if the step before it succeeded; a deadline guard that fails
  * if the server's clock has passed the caller's deadline; {@code COMMIT}, run only if the guard succeeded;
- * {@code ROLLBACK}, run whenever {@code COMMIT} did not succeed.
+ * {@code ROLLBACK}, run whenever {@code COMMIT} did not succeed. Over SQL over HTTP v3 each step after
+ * {@code BEGIN} up to {@code COMMIT} also needs the stream to be inside a transaction ({@code not is_autocommit},
+ * as libSQL's own clients guard their batches): a statement that ended the transaction early (a {@code ROLLBACK},
+ * a {@code COMMIT}) stops the batch there, and no later statement runs on its own, outside the transaction.
+ * {@code /v2/pipeline} may refuse that condition, so a v2 batch goes without it.
  *
  * <p>The guard is why a batch the client gave up on never commits later: sqld runs a request to
  * the end even after the client has gone, and would otherwise commit behind the caller's
@@ -46,33 +51,41 @@ final class AtomicBatch {
   static final String DEADLINE_GUARD = "SELECT abs(CASE WHEN (julianday('now') - 2440587.5) * 86400000.0 > ?"
       + " THEN -9223372036854775808 ELSE 0 END)";
 
-  /** One step: its statement, and the step whose success it needs ({@code -1}: none; negated: its failure). */
-  private record Step(Statement statement, int needsOk, boolean negated) {}
+  /**
+   * One step: its statement, the step whose success it needs ({@code -1}: none; negated: its failure), and whether
+   * it also needs a transaction in progress ({@code not is_autocommit}).
+   */
+  private record Step(Statement statement, int needsOk, boolean negated, boolean inTransaction) {}
 
   private final List<Step> steps = new ArrayList<>();
   /** The step of each statement, in order. */
   private final int[] statementSteps;
   private final int guardStep;
   private final int commitStep;
+  private final int rollbackStep;
   private final Request request;
 
-  /** The batch of {@code statements}, guarded by the server-clock deadline {@code deadlineEpochMillis}. */
-  AtomicBatch(List<Statement> statements, long deadlineEpochMillis) {
-    int begin = add(Statement.of("BEGIN"), -1, false);
+  /**
+   * The batch of {@code statements}, guarded by the server-clock deadline {@code deadlineEpochMillis}.
+   *
+   * @param v3 whether the server speaks SQL over HTTP v3 (the {@code is_autocommit} condition)
+   */
+  AtomicBatch(List<Statement> statements, long deadlineEpochMillis, boolean v3) {
+    int begin = add(Statement.of("BEGIN"), -1, false, false);
     statementSteps = new int[statements.size()];
     int last = begin;
     for (int i = 0; i < statements.size(); i++) {
-      last = add(statements.get(i), last, false);
+      last = add(statements.get(i), last, false, v3);
       statementSteps[i] = last;
     }
-    guardStep = add(Statement.of(DEADLINE_GUARD, deadlineEpochMillis), last, false);
-    commitStep = add(Statement.of("COMMIT"), guardStep, false);
-    add(Statement.of("ROLLBACK"), commitStep, true);
+    guardStep = add(Statement.of(DEADLINE_GUARD, deadlineEpochMillis), last, false, v3);
+    commitStep = add(Statement.of("COMMIT"), guardStep, false, v3);
+    rollbackStep = add(Statement.of("ROLLBACK"), commitStep, true, false);
     request = encode(statements);
   }
 
-  private int add(Statement statement, int needsOk, boolean negated) {
-    steps.add(new Step(statement, needsOk, negated));
+  private int add(Statement statement, int needsOk, boolean negated, boolean inTransaction) {
+    steps.add(new Step(statement, needsOk, negated, inTransaction));
     return steps.size() - 1;
   }
 
@@ -82,7 +95,8 @@ final class AtomicBatch {
 
   /**
    * Each statement's change count when the batch committed; otherwise the failure to throw (the ROLLBACK step
-   * ran, nothing was applied): the first failed step's error, or a timeout when the deadline guard failed.
+   * ran, nothing was applied): the first failed step's error, a timeout when the deadline guard failed, or, when
+   * no step failed, the statement that ended the transaction before COMMIT.
    */
   long[] changes(String operation, String key, StreamResult r, Deadline deadline, HranaErrors errors) {
     if (r.stepResults == null) {
@@ -98,12 +112,25 @@ final class AtomicBatch {
     }
     for (int i = 0; i < r.stepErrors.size(); i++) {
       HranaError e = r.stepErrors.get(i);
-      if (e != null) {
+      if (e != null && i != rollbackStep) { // ROLLBACK fails when there was no transaction left to roll back
         if (i == guardStep) {
           throw deadline.timeout(operation, "the server reached the deadline before COMMIT and rolled back");
         }
         throw errors.translate(operation, key, true, e);
       }
+    }
+    // No step failed, yet COMMIT did not run: a statement ended the transaction, and the steps after it were skipped.
+    int ended = statementSteps.length - 1;
+    for (int i = 0; i < statementSteps.length; i++) {
+      if (result(r, statementSteps[i]) == null) {
+        ended = i - 1;
+        break;
+      }
+    }
+    if (ended >= 0) {
+      throw new HeartbeatStoreException(operation + ": statement " + (ended + 1) + " of the " + statementSteps.length
+          + " in the batch ended its transaction before COMMIT (it committed or rolled back); the statements after"
+          + " it were not run");
     }
     throw errors.malformed(operation, "the batch was not committed and reported no error");
   }
@@ -160,6 +187,11 @@ final class AtomicBatch {
     g.writeStartObject();
     if (step.needsOk() >= 0) {
       g.writeObjectFieldStart("condition");
+      if (step.inTransaction()) {
+        g.writeStringField("type", "and");
+        g.writeArrayFieldStart("conds");
+        g.writeStartObject();
+      }
       if (step.negated()) {
         g.writeStringField("type", "not");
         g.writeObjectFieldStart("cond");
@@ -168,6 +200,16 @@ final class AtomicBatch {
       g.writeNumberField("step", step.needsOk());
       if (step.negated()) {
         g.writeEndObject();
+      }
+      if (step.inTransaction()) {
+        g.writeEndObject();
+        g.writeStartObject();
+        g.writeStringField("type", "not");
+        g.writeObjectFieldStart("cond");
+        g.writeStringField("type", "is_autocommit");
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeEndArray();
       }
       g.writeEndObject();
     }

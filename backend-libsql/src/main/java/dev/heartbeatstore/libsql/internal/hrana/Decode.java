@@ -269,6 +269,7 @@ final class Decode {
     expect(p, JsonToken.START_OBJECT, "an error");
     String message = null;
     String code = null;
+    String extendedCode = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken t = p.nextToken();
@@ -276,11 +277,13 @@ final class Decode {
         message = p.getText();
       } else if ("code".equals(field) && t == JsonToken.VALUE_STRING) {
         code = p.getText();
+      } else if ("extended_code".equals(field) && t == JsonToken.VALUE_STRING) {
+        extendedCode = p.getText();
       } else {
         p.skipChildren();
       }
     }
-    return new HranaError(message == null ? "(no message)" : message, code);
+    return new HranaError(message == null ? "(no message)" : message, code, extendedCode);
   }
 
   private static void expect(JsonParser p, JsonToken token, String what) throws MalformedResponseException {

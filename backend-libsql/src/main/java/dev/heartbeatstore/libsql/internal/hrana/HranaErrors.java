@@ -30,7 +30,7 @@ final class HranaErrors {
 
   /** A Hrana error of a write that may repeat {@code key} (see {@link SqliteErrors#translate}). */
   HeartbeatStoreException translate(String operation, String key, boolean atomic, HranaError error) {
-    return SqliteErrors.translate(operation, key, atomic, error.code(), scrub(error.message()), null);
+    return SqliteErrors.translate(operation, key, atomic, error.specificCode(), scrub(error.message()), null);
   }
 
   StoreUnavailableException malformed(String operation, String problem) {
@@ -83,7 +83,7 @@ final class HranaErrors {
   }
 
   private static boolean isBusy(HranaError e) {
-    String code = e.code() == null ? "" : e.code();
+    String code = e.specificCode() == null ? "" : e.specificCode();
     return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")
         || (e.message() != null && e.message().contains("database is locked"));
   }

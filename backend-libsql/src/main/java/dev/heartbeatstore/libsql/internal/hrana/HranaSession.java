@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.ArrayList;
 
 /**
- * {@link SqlSession} over Hrana over HTTP: each call is one {@code POST /v3/pipeline} (or
- * {@code /v2/pipeline} when the server has no v3) that opens a stream, runs the statement or the
+ * {@link SqlSession} over SQL over HTTP (Hrana over HTTP, version 3): each call is one {@code POST /v3/pipeline} (or
+ * {@code /v2/pipeline} when {@link #connect} found no v3) that opens a stream, runs the statement or the
  * conditional batch, and closes the stream in the same request.
  *
  * <p>Every call ends by the deadline it is given, retries and waiting included, and runs on its caller's thread;
@@ -52,6 +52,22 @@ public final class HranaSession implements SqlSession {
     this.transport = new Transport(base, authorization, poolSize, description, errors, calls);
     this.writes = new Writes(transport, errors, calls);
     this.serverClock = new ServerClock(transport, description);
+  }
+
+  /** Finds where the server takes pipelines ({@link Transport#probe}): once, at start-up. */
+  @Override
+  public void connect(Deadline deadline) {
+    Call call = calls.enter("open");
+    try {
+      transport.probe(deadline);
+    } finally {
+      calls.leave(call);
+    }
+  }
+
+  /** Whether the server takes pipelines on {@code /v3/pipeline} (see {@link #connect}). */
+  boolean speaksV3() {
+    return transport.speaksV3();
   }
 
   @Override
@@ -123,7 +139,8 @@ public final class HranaSession implements SqlSession {
   public long[] executeAtomically(String operation, String key, List<Statement> statements, Deadline deadline) {
     Call call = calls.enter(operation);
     try {
-      AtomicBatch batch = new AtomicBatch(statements, serverClock.deadlineOnServer(operation, deadline));
+      AtomicBatch batch =
+          new AtomicBatch(statements, serverClock.deadlineOnServer(operation, deadline), transport.speaksV3());
       StreamResult r = writes.run(new PendingWrite(operation, null, batch.request(), deadline));
       if (!r.ok()) {
         throw errors.translate(operation, r.error);

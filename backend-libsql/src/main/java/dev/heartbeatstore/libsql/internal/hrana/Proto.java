@@ -8,8 +8,21 @@ final class Proto {
 
   private Proto() {}
 
-  /** A Hrana {@code Error}: message and optional code (e.g. {@code SQLITE_CONSTRAINT}). */
-  record HranaError(String message, String code) {}
+  /**
+   * A Hrana {@code Error}: message, optional code (e.g. {@code SQLITE_CONSTRAINT}) and optional extended code
+   * (e.g. {@code SQLITE_CONSTRAINT_PRIMARYKEY}), which servers of SQL over HTTP v3 send when the error has one.
+   */
+  record HranaError(String message, String code, String extendedCode) {
+
+    HranaError(String message, String code) {
+      this(message, code, null);
+    }
+
+    /** The most specific code there is: the extended code when present, else the code; null when neither is. */
+    String specificCode() {
+      return extendedCode != null ? extendedCode : code;
+    }
+  }
 
   /** A Hrana {@code StmtResult}: the rows (values typed as in {@code SqlSession#query}) and the change count. */
   record StmtResult(List<Object[]> rows, long affectedRowCount) {}

@@ -1,5 +1,7 @@
 package dev.heartbeatstore.libsql.internal.hrana;
 
+import dev.heartbeatstore.ConfigurationException;
+import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.StoreUnavailableException;
@@ -24,9 +26,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Posts pipelines to one server: {@code POST /v3/pipeline}, or {@code /v2/pipeline} when the server has no v3. At
- * most {@code poolSize} requests are in flight; each runs on its caller's thread ({@link HttpClient#send}) and is
- * cut at its deadline, and is retried inside that deadline while it certainly was not applied.
+ * Posts pipelines to one server (SQL over HTTP, version 3): {@code POST /v3/pipeline}, or {@code /v2/pipeline} when
+ * {@link #probe} found no v3. At most {@code poolSize} requests are in flight; each runs on its caller's thread
+ * ({@link HttpClient#send}) and is cut at its deadline, and is retried inside that deadline, after a capped, jittered
+ * backoff, only while it certainly was not run.
+ *
+ * <p>What a status means (the protocol's section on HTTP status codes): 400 a request the server cannot read (not
+ * run, and not worth sending again); 401/403 authentication; 404 an unknown endpoint or an unknown database, which
+ * only {@link #probe} at start-up tells apart; 408 the server timed the request out, and, as the protocol says of
+ * any such failure, what it had run before keeps its effects: a read is sent again, a write's outcome is unknown;
+ * 429 (rate limited) and 503 (out of resources) refuse a request before running it: sent again, after the
+ * {@code Retry-After} the server asks for when it fits in the deadline; 502 comes from a proxy that may have passed
+ * the request on: reads only are sent again; anything else is not retried.
  */
 final class Transport {
 
@@ -35,9 +46,11 @@ final class Transport {
   private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+  private final URI base;
   private final URI v3;
   private final URI v2;
-  private volatile boolean useV2;
+  /** Where pipelines go: {@link #v3} until {@link #probe} finds that only {@link #v2} answers. */
+  private volatile URI pipeline;
   private final String authorization;
   private final Semaphore inFlight;
   private final HttpClient client;
@@ -47,14 +60,60 @@ final class Transport {
 
   Transport(URI base, String authorization, int poolSize, String description, HranaErrors errors,
       CallsInFlight calls) {
+    this.base = base;
     this.v3 = URI.create(base + "/v3/pipeline");
     this.v2 = URI.create(base + "/v2/pipeline");
+    this.pipeline = v3;
     this.authorization = authorization;
     this.inFlight = new Semaphore(poolSize, true);
     this.description = description;
     this.errors = errors;
     this.calls = calls;
     this.client = SharedHttpClients.forScheme(base.getScheme());
+  }
+
+  /** Whether pipelines go to {@code /v3/pipeline} (batch conditions may use {@code is_autocommit}). */
+  boolean speaksV3() {
+    return pipeline == v3;
+  }
+
+  /**
+   * Finds, once at start-up, where this server takes pipelines: {@code /v3/pipeline}, else {@code /v2/pipeline}.
+   * The protocol has no version discovery and answers 404 both to an unknown endpoint and to an unknown database,
+   * so the probe says which: a server that answers 404 on both paths has no database at this URL, a
+   * {@link ConfigurationException} that names the URL and what was tried. Any other failure (the server down,
+   * authentication refused) is what a call would meet, and is thrown as such.
+   */
+  void probe(Deadline deadline) {
+    Request select = Encode.execute(dev.heartbeatstore.libsql.internal.Statement.of("SELECT 1"), false);
+    pipeline = v3;
+    try {
+      send("open", select, false, deadline, HranaSession.MAX_RESPONSE_BYTES);
+      return;
+    } catch (NotFoundException onV3) {
+      pipeline = v2;
+      try {
+        send("open", select, false, deadline, HranaSession.MAX_RESPONSE_BYTES);
+        log.info("{} has no /v3/pipeline (HTTP 404); using /v2/pipeline", description);
+      } catch (NotFoundException onV2) {
+        pipeline = v3;
+        throw new ConfigurationException(HeartbeatStoreConfig.TURSO_DATABASE_URL + " points at " + base
+            + ", which answered 404 Not Found to POST /v3/pipeline" + onV3.detail + " and to POST /v2/pipeline"
+            + onV2.detail + ": there is no database at this URL (check the database name and the organization in"
+            + " the host), or it is not a libSQL server");
+      }
+    }
+  }
+
+  /** HTTP 404: an unknown database, or (before {@link #probe} chose) an unknown endpoint. */
+  private static final class NotFoundException extends StoreUnavailableException {
+    private static final long serialVersionUID = 1L;
+    private final String detail;
+
+    NotFoundException(String message, String detail) {
+      super(message);
+      this.detail = detail;
+    }
   }
 
   /** Posts one pipeline (a statement or a batch, then close) and returns the statement's or batch's result. */
@@ -106,12 +165,9 @@ final class Transport {
           // (a batch rolled back), so reads and writes alike are retried inside the deadline.
           a.failure = errors.translate(operation, busy);
         }
-        if (a.v2Fallback) {
-          continue;
-        }
         lastFailure = a.failure;
         attempt++;
-        long sleep = backoffNanos(attempt);
+        long sleep = Math.max(backoffNanos(attempt), a.retryAfterNanos);
         if (deadline.remainingNanos() <= sleep) {
           throw a.failure;
         }
@@ -140,11 +196,12 @@ final class Transport {
     }
   }
 
-  /** The outcome of one HTTP exchange: results, a retryable failure, or a switch to v2. */
+  /** The outcome of one HTTP exchange: results, or a failure after which the request may be sent again. */
   private static final class Attempt {
     List<StreamResult> results;
     HeartbeatStoreException failure;
-    boolean v2Fallback;
+    /** How long the server asked to wait ({@code Retry-After}), or 0. */
+    long retryAfterNanos;
   }
 
   /**
@@ -155,7 +212,7 @@ final class Transport {
    */
   private Attempt attempt(String operation, Request body, boolean write, Deadline deadline, long cap) {
     Attempt a = new Attempt();
-    URI uri = useV2 ? v2 : v3;
+    URI uri = pipeline;
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
         .timeout(positive(deadline.remaining()))
         .header("Content-Type", "application/json")
@@ -165,8 +222,9 @@ final class Transport {
     }
     int status;
     byte[] responseBody;
+    HttpResponse<byte[]> response;
     try {
-      HttpResponse<byte[]> response = client.send(request.build(), ResponseBody.handler(deadline, cap));
+      response = client.send(request.build(), ResponseBody.handler(deadline, cap));
       status = response.statusCode();
       responseBody = response.body();
     } catch (InterruptedException e) {
@@ -203,13 +261,21 @@ final class Transport {
       }
       return a;
     }
-    if (status == 404 && !useV2) {
-      log.debug("{} has no /v3/pipeline; using /v2/pipeline", description);
-      useV2 = true;
-      a.v2Fallback = true;
+    String detail = errors.httpDetail(responseBody);
+    if (status == 404) {
+      throw new NotFoundException(operation + ": " + description + " answered HTTP 404 Not Found to POST "
+          + uri.getPath() + detail + " (an unknown database: was it deleted or renamed?)", detail);
+    }
+    if (status == 408) {
+      HeartbeatStoreException timedOut = new StoreTimeoutException(operation + ": " + description
+          + " timed the request out (HTTP 408" + detail + ")"
+          + (write ? "; the write may have been applied in part or whole before it did" : ""));
+      if (write) {
+        throw timedOut; // what ran before the timeout keeps its effects: the outcome is unknown
+      }
+      a.failure = timedOut;
       return a;
     }
-    String detail = errors.httpDetail(responseBody);
     if (status == 401 || status == 403) {
       throw new StoreUnavailableException(operation + ": " + description + " refused authentication (HTTP " + status
           + "); check " + "TURSO_AUTH_TOKEN or the URL's authToken" + detail);
@@ -225,9 +291,19 @@ final class Transport {
     // 429 and 503 are answered before the statement runs; a 502 from a proxy might not be.
     if (status == 429 || status == 503 || (status == 502 && !write)) {
       a.failure = failure;
+      a.retryAfterNanos = retryAfterNanos(response);
       return a;
     }
     throw failure;
+  }
+
+  /** {@code Retry-After} in seconds (the HTTP-date form is ignored), capped at 10 s; 0 without one. */
+  private static long retryAfterNanos(HttpResponse<byte[]> response) {
+    String value = response.headers().firstValue("retry-after").orElse("").strip();
+    if (value.isEmpty() || value.length() > 6 || !value.chars().allMatch(Character::isDigit)) {
+      return 0;
+    }
+    return TimeUnit.SECONDS.toNanos(Math.min(10, Long.parseLong(value)));
   }
 
   private static Duration positive(Duration d) {

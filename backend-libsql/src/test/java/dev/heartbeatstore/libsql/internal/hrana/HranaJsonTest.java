@@ -36,15 +36,29 @@ class HranaJsonTest {
   @DisplayName("repeated SQL is stored once with store_sql, unless it is longer than sqld keeps (5,000 characters)")
   void storeSqlOnlyForShortText() {
     Statement shortSql = Statement.of("INSERT INTO t VALUES (?)", 1L);
-    Proto.Request repeated = new AtomicBatch(List.of(shortSql, shortSql), 0).request();
+    Proto.Request repeated = new AtomicBatch(List.of(shortSql, shortSql), 0, true).request();
     assertThat(new String(repeated.body(), StandardCharsets.UTF_8)).contains("\"store_sql\"");
     assertThat(repeated.mainResult()).isEqualTo(1);
 
     String longText = "INSERT INTO t VALUES (?)" + " ".repeat(AtomicBatch.MAX_STORED_SQL_LENGTH);
     Statement longSql = Statement.of(longText, 1L);
-    Proto.Request inline = new AtomicBatch(List.of(longSql, longSql), 0).request();
+    Proto.Request inline = new AtomicBatch(List.of(longSql, longSql), 0, true).request();
     assertThat(new String(inline.body(), StandardCharsets.UTF_8)).doesNotContain("store_sql");
     assertThat(inline.mainResult()).isZero();
+  }
+
+  @Test
+  @DisplayName("over v3 every step from the first statement to COMMIT also needs a transaction (not is_autocommit);"
+      + " over v2, which may refuse that condition, none does")
+  void autocommitGuard() {
+    List<Statement> statements = List.of(Statement.of("INSERT INTO t VALUES (1)"), Statement.of("INSERT INTO t VALUES (2)"));
+    String v3 = new String(new AtomicBatch(statements, 0, true).request().body(), StandardCharsets.UTF_8);
+    String v2 = new String(new AtomicBatch(statements, 0, false).request().body(), StandardCharsets.UTF_8);
+    String guard = "{\"type\":\"not\",\"cond\":{\"type\":\"is_autocommit\"}}";
+    // two statements, the deadline guard and COMMIT
+    assertThat(v3.split(java.util.regex.Pattern.quote(guard), -1)).hasSize(5);
+    assertThat(v3).contains("{\"type\":\"and\",\"conds\":[{\"type\":\"ok\",\"step\":0}," + guard + "]}");
+    assertThat(v2).doesNotContain("is_autocommit");
   }
 
   @Test
@@ -99,7 +113,7 @@ class HranaJsonTest {
         Statement.of("INSERT INTO t VALUES (?)", "fine " + emoji))).body());
     assertThat(sent).containsExactly("a\uFFFDb", "end\uFFFD", "\uFFFDstart", emoji + "\uFFFD", "fine " + emoji);
 
-    List<String> batch = textValues(new AtomicBatch(List.of(Statement.of("SELECT ?", "[\"x\uDBFF\"]")), 0).request().body());
+    List<String> batch = textValues(new AtomicBatch(List.of(Statement.of("SELECT ?", "[\"x\uDBFF\"]")), 0, true).request().body());
     assertThat(batch).first().isEqualTo("[\"x\uFFFD\"]"); // then the deadline guard's integer
   }
 
