@@ -45,6 +45,8 @@ final class HttpFaultProxy implements AutoCloseable {
     SWALLOW,
     /** Answer 200 with a body of {@link #hugeBody} bytes that starts like a pipeline result, without forwarding. */
     HUGE_BODY,
+    /** Answer 200 with the JSON {@link #body(String)}, without forwarding. */
+    BODY,
   }
 
   /** One request as the proxy saw it. */
@@ -68,6 +70,8 @@ final class HttpFaultProxy implements AutoCloseable {
   private volatile String refusedMarker;
   private volatile long hugeBodyBytes;
   private volatile boolean hugeBodyDeclared;
+  private volatile String body = "{}";
+  private volatile String retryAfter;
 
   HttpFaultProxy(String upstreamUrl) throws IOException {
     this.upstream = URI.create(upstreamUrl);
@@ -97,6 +101,18 @@ final class HttpFaultProxy implements AutoCloseable {
 
   HttpFaultProxy status(int status) {
     this.status = status;
+    return this;
+  }
+
+  /** The JSON that {@link Mode#BODY} answers. */
+  HttpFaultProxy body(String json) {
+    this.body = json;
+    return this;
+  }
+
+  /** The {@code Retry-After} header of {@link Mode#STATUS} answers; null: none. */
+  HttpFaultProxy retryAfter(String value) {
+    this.retryAfter = value;
     return this;
   }
 
@@ -279,7 +295,11 @@ final class HttpFaultProxy implements AutoCloseable {
         closing.await(); // until the proxy closes: no thread outlives it
         return false;
       case STATUS:
-        respond(out, status, "text/plain", ("proxy says " + status).getBytes(StandardCharsets.UTF_8));
+        String extra = retryAfter == null ? "" : "Retry-After: " + retryAfter + "\r\n";
+        respond(out, status, extra + "Content-Type: text/plain", ("proxy says " + status).getBytes(StandardCharsets.UTF_8));
+        return true;
+      case BODY:
+        respond(out, 200, "Content-Type: application/json", this.body.getBytes(StandardCharsets.UTF_8));
         return true;
       case HUGE_BODY:
         streamHugeBody(out);
@@ -363,8 +383,9 @@ final class HttpFaultProxy implements AutoCloseable {
   }
 
   private static void respond(OutputStream out, int status, String type, byte[] body) throws IOException {
-    String headers = "HTTP/1.1 " + status + " X\r\nContent-Type: " + type + "\r\nContent-Length: " + body.length
-        + "\r\n\r\n";
+    // type: a content type, or header lines ending with one ("Retry-After: 1\r\nContent-Type: text/plain")
+    String headers = "HTTP/1.1 " + status + " X\r\n" + (type.contains(":") ? type : "Content-Type: " + type)
+        + "\r\nContent-Length: " + body.length + "\r\n\r\n";
     out.write(headers.getBytes(StandardCharsets.US_ASCII));
     out.write(body);
     out.flush();

@@ -1,5 +1,6 @@
 package dev.heartbeatstore.libsql.internal;
 
+import dev.heartbeatstore.spi.Deadline;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

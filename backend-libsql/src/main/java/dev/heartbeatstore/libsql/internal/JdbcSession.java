@@ -5,6 +5,7 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.StoreUnavailableException;
+import dev.heartbeatstore.spi.Deadline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -50,7 +51,8 @@ final class JdbcSession implements SqlSession {
   private final Path file;
   private final boolean memory;
   private final int readerCount;
-  private volatile Duration timeout;
+  /** How long {@link #close()} waits for a write in progress to end. */
+  private final Duration closeWait;
   private final ReentrantLock writeLock = new ReentrantLock(true);
   /** Null until the database is opened (at construction, or by {@link #createIfMissing()}). */
   private volatile GuardedConnection writer;
@@ -63,12 +65,13 @@ final class JdbcSession implements SqlSession {
   /**
    * Opens {@code file} when it exists ({@link LibsqlLocation#MEMORY}: a new in-memory database).
    *
-   * @param timeout the deadline of each call until {@link #setTimeout} (start-up's is longer)
+   * @param open      the deadline of opening an existing file
+   * @param closeWait how long {@link #close()} waits for a write in progress to end: one call's deadline
    */
-  JdbcSession(Path file, Duration timeout, int poolSize) {
+  JdbcSession(Path file, Deadline open, int poolSize, Duration closeWait) {
     this.memory = LibsqlLocation.MEMORY.equals(file);
     this.file = memory ? file : file.toAbsolutePath();
-    this.timeout = timeout;
+    this.closeWait = closeWait;
     this.readerCount = memory ? 0 : Math.max(1, Math.min(MAX_READERS, poolSize));
     this.idleReaders = new ArrayBlockingQueue<>(Math.max(1, readerCount));
     if (!memory) {
@@ -79,20 +82,15 @@ final class JdbcSession implements SqlSession {
       }
     }
     if (memory || Files.exists(this.file)) {
-      openDatabase(false, Deadline.after(timeout));
+      openDatabase(false, open);
     }
   }
 
   @Override
-  public void createIfMissing() {
+  public void createIfMissing(Deadline deadline) {
     if (writer == null) {
-      openDatabase(true, Deadline.after(timeout));
+      openDatabase(true, deadline);
     }
-  }
-
-  @Override
-  public void setTimeout(Duration timeout) {
-    this.timeout = timeout;
   }
 
   @Override
@@ -101,8 +99,7 @@ final class JdbcSession implements SqlSession {
   }
 
   @Override
-  public List<Object[]> query(String operation, Statement statement) {
-    Deadline deadline = Deadline.after(timeout);
+  public List<Object[]> query(String operation, Statement statement, Deadline deadline) {
     if (memory) {
       lockWriter(operation, deadline);
       try {
@@ -120,22 +117,37 @@ final class JdbcSession implements SqlSession {
   }
 
   @Override
-  public long execute(String operation, Statement statement) {
-    Deadline deadline = Deadline.after(timeout);
+  public long execute(String operation, String key, Statement statement, Deadline deadline) {
     lockWriter(operation, deadline);
     try {
       writer.arm(deadline);
       return writer.prepare(statement).executeUpdate();
     } catch (SQLException e) {
-      throw failure(writer, operation, e, deadline, "nothing was written");
+      throw failure(writer, operation, key, false, e, deadline, "nothing was written");
     } finally {
       writeLock.unlock();
     }
   }
 
+  /** The rows as single-row INSERTs of one text ({@link BulkInsert#singleRow()}), run as JDBC batches. */
   @Override
-  public long[] executeAtomically(String operation, List<Statement> statements) {
-    Deadline deadline = Deadline.after(timeout);
+  public long executeBatch(String operation, String key, BulkInsert insert, List<Object[]> rows, List<Statement> after,
+      Deadline deadline) {
+    List<Statement> statements = new ArrayList<>(rows.size() + after.size());
+    for (Object[] row : rows) {
+      statements.add(Statement.of(insert.singleRow(), row));
+    }
+    statements.addAll(after);
+    long[] changes = executeAtomically(operation, key, statements, deadline);
+    long total = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      total += changes[i];
+    }
+    return total;
+  }
+
+  @Override
+  public long[] executeAtomically(String operation, String key, List<Statement> statements, Deadline deadline) {
     lockWriter(operation, deadline);
     GuardedConnection w = writer;
     try {
@@ -145,7 +157,7 @@ final class JdbcSession implements SqlSession {
         int n = statements.size();
         long[] changes = new long[n];
         for (int i = 0; i < n; ) {
-          checkDeadline(operation, deadline, NOTHING_WRITTEN);
+          JdbcStatements.checkDeadline(operation, deadline, NOTHING_WRITTEN);
           // Consecutive statements with the same text (a storeAll's rows) go as JDBC batches of the
           // statement prepared once: sqlite-jdbc then runs each batch in one native call.
           String sql = statements.get(i).sql();
@@ -156,11 +168,11 @@ final class JdbcSession implements SqlSession {
           if (end - i == 1) {
             changes[i] = w.prepare(statements.get(i)).executeUpdate();
           } else {
-            executeBatch(w, statements, i, end, changes);
+            JdbcStatements.executeBatch(w, statements, i, end, changes);
           }
           i = end;
         }
-        checkDeadline(operation, deadline, NOTHING_WRITTEN);
+        JdbcStatements.checkDeadline(operation, deadline, NOTHING_WRITTEN);
         w.commit();
         return changes;
       } catch (SQLException | RuntimeException e) {
@@ -168,7 +180,7 @@ final class JdbcSession implements SqlSession {
         throw e;
       }
     } catch (SQLException e) {
-      throw failure(w, operation, e, deadline, NOTHING_WRITTEN);
+      throw failure(w, operation, key, true, e, deadline, NOTHING_WRITTEN);
     } finally {
       writeLock.unlock();
     }
@@ -199,7 +211,7 @@ final class JdbcSession implements SqlSession {
     }
     boolean locked = false;
     try {
-      locked = writeLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      locked = writeLock.tryLock(closeWait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -223,12 +235,12 @@ final class JdbcSession implements SqlSession {
   private void openDatabase(boolean create, Deadline deadline) {
     String url = "jdbc:sqlite:" + (memory ? ":memory:" : file.toString());
     try {
-      writer = GuardedConnection.open(url, config(create, deadline), deadline);
+      writer = GuardedConnection.open(url, JdbcStatements.config(create, deadline), deadline);
       if (!memory) {
-        useWal(writer, deadline);
+        JdbcStatements.useWal(writer, deadline, describe());
       }
       for (int i = 0; i < readerCount; i++) {
-        GuardedConnection reader = GuardedConnection.open(url, config(false, deadline), deadline);
+        GuardedConnection reader = GuardedConnection.open(url, JdbcStatements.config(false, deadline), deadline);
         readers.add(reader);
         reader.run("PRAGMA query_only = ON");
         idleReaders.add(reader);
@@ -241,47 +253,9 @@ final class JdbcSession implements SqlSession {
       if (e instanceof RuntimeException) {
         throw (RuntimeException) e;
       }
-      HeartbeatStoreException failure = failure(null, "open", (SQLException) e, deadline, null);
+      HeartbeatStoreException failure = failure(null, "open", null, false, (SQLException) e, deadline, null);
       throw failure instanceof StoreTimeoutException ? failure
           : new StoreUnavailableException("cannot open " + describe() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static SQLiteConfig config(boolean create, Deadline deadline) {
-    SQLiteConfig config = new SQLiteConfig();
-    if (!create) {
-      config.resetOpenMode(SQLiteOpenMode.CREATE);
-    }
-    // For what sqlite-jdbc runs while opening, before the connection's own busy handler is in place.
-    config.setBusyTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, deadline.remaining().toMillis())));
-    config.enforceForeignKeys(true);
-    return config;
-  }
-
-  /**
-   * Switches the file to WAL (readers beside the writer). On a new file the switch needs the file to
-   * itself, and several processes may be opening it at once: tried again until the deadline.
-   */
-  private void useWal(GuardedConnection c, Deadline deadline) throws SQLException {
-    while (true) {
-      try {
-        String mode = c.queryText("PRAGMA journal_mode = WAL");
-        if (!"wal".equalsIgnoreCase(mode)) {
-          throw new StoreUnavailableException("cannot open " + describe() + " in WAL mode (it stays in "
-              + mode + " mode); the file system may not support the shared memory WAL needs");
-        }
-        return;
-      } catch (SQLiteException e) {
-        if (!e.getResultCode().name().startsWith("SQLITE_BUSY") || deadline.expired()) {
-          throw e;
-        }
-        try {
-          Thread.sleep(Math.max(1, Math.min(10, deadline.remaining().toMillis())));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
     }
   }
 
@@ -298,46 +272,16 @@ final class JdbcSession implements SqlSession {
   private List<Object[]> read(GuardedConnection c, String operation, Statement statement, Deadline deadline) {
     c.arm(deadline);
     try {
-      PreparedStatement ps = c.prepare(statement);
-      try (ResultSet rs = ps.executeQuery()) {
-        int columns = rs.getMetaData().getColumnCount();
-        List<Object[]> rows = new ArrayList<>();
-        while (rs.next()) {
-          if ((rows.size() & 255) == 255) {
-            checkDeadline(operation, deadline, "reading rows");
-          }
-          Object[] row = new Object[columns];
-          for (int i = 0; i < columns; i++) {
-            Object v = rs.getObject(i + 1);
-            row[i] = v instanceof Integer ? Long.valueOf((Integer) v) : v;
-          }
-          rows.add(row);
-        }
-        return rows;
-      }
+      return JdbcStatements.rows(c.prepare(statement), operation, deadline);
     } catch (SQLException e) {
-      throw failure(c, operation, e, deadline, null);
+      throw failure(c, operation, null, false, e, deadline, null);
     }
   }
 
-  /** Runs {@code statements[from, to)}, all of one text, as one batch; their change counts go to {@code changes}. */
-  private static void executeBatch(GuardedConnection c, List<Statement> statements, int from, int to, long[] changes)
-      throws SQLException {
-    PreparedStatement ps = null;
-    try {
-      for (int k = from; k < to; k++) {
-        ps = c.prepare(statements.get(k));
-        ps.addBatch();
-      }
-      int[] counts = ps.executeBatch();
-      for (int k = 0; k < counts.length; k++) {
-        changes[from + k] = counts[k];
-      }
-    } finally {
-      if (ps != null) {
-        ps.clearBatch(); // the statement stays cached: leave no rows of a failed batch in it
-      }
-    }
+  /** {@link JdbcStatements#failure} on this session; a call cut by {@link #close()} says so. */
+  private HeartbeatStoreException failure(GuardedConnection c, String operation, String key, boolean atomic,
+                                          SQLException e, Deadline deadline, String onTimeout) {
+    return JdbcStatements.failure(c, operation, key, atomic, e, deadline, onTimeout, closed, describe());
   }
 
   private GuardedConnection borrowReader(String operation, Deadline deadline) {
@@ -388,37 +332,6 @@ final class JdbcSession implements SqlSession {
     if (writer == null) {
       throw missingFile(null);
     }
-  }
-
-  private static void checkDeadline(String operation, Deadline deadline, String what) {
-    if (deadline.expired()) {
-      throw deadline.timeout(operation, what);
-    }
-  }
-
-  /**
-   * The the contract's exception for a failed statement on {@code c}, whose prepared statements are dropped first
-   * (see {@link GuardedConnection#forgetPrepared()}); {@code onTimeout} says what a timeout left behind, if
-   * anything (a write: nothing written).
-   */
-  private HeartbeatStoreException failure(GuardedConnection c, String operation, SQLException e, Deadline deadline,
-                                          String onTimeout) {
-    if (c != null) {
-      c.forgetPrepared();
-    }
-    if (closed) {
-      return new StoreUnavailableException(operation + ": " + describe() + " was closed while the call ran", e);
-    }
-    String code = e instanceof SQLiteException ? ((SQLiteException) e).getResultCode().name() : null;
-    if (code != null && (code.startsWith("SQLITE_INTERRUPT")
-        || (deadline.expired() && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))))) {
-      String what = (code.startsWith("SQLITE_INTERRUPT") ? "the statement was stopped at the deadline"
-          : "another connection held " + describe() + " locked") + (onTimeout == null ? "" : "; " + onTimeout);
-      StoreTimeoutException timeout = deadline.timeout(operation, what);
-      timeout.initCause(e);
-      return timeout;
-    }
-    return SqliteErrors.translate(operation, code, e.getMessage(), e);
   }
 
   private void closeAll() {

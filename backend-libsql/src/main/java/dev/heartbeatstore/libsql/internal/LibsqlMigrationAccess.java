@@ -3,8 +3,10 @@ package dev.heartbeatstore.libsql.internal;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.spi.Deadline;
 import dev.heartbeatstore.spi.MigrationAccess;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,7 +32,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   private static final String MONITORS_AFTER =
       "SELECT " + MONITOR_COLUMNS + " FROM heartbeat_monitors WHERE id > ? ORDER BY id LIMIT ?";
 
-  /** Rows per multi-row INSERT: one parse per 200 rows instead of per row, far under SQLite's 32,766 variables. */
+  /** Ids per {@code DELETE … WHERE id IN (…)}: one parse per 200 rows instead of per row. */
   static final int ROWS_PER_STATEMENT = 200;
 
   private static final String ON_CONFLICT_IGNORE = " ON CONFLICT (id) DO NOTHING";
@@ -43,29 +45,44 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
       + " updated_at = excluded.updated_at";
 
   private final SqlSession session;
+  /** Each call's deadline: {@code HEARTBEAT_DB_TIMEOUT} from its start. */
+  private final Duration timeout;
 
   /** Last writer wins: a stored monitor is overwritten only by a newer {@code updated_at}. */
   private static final String MONITOR_UPSERT_IF_NEWER =
       MONITOR_UPSERT + " WHERE heartbeat_monitors.updated_at < excluded.updated_at";
 
-  private LibsqlMigrationAccess(SqlSession session) {
+  private static final BulkInsert HEARTBEATS_IF_ABSENT =
+      new BulkInsert("heartbeats", HEARTBEAT_COLUMNS, ON_CONFLICT_IGNORE);
+  private static final BulkInsert HEARTBEATS_UPSERT = new BulkInsert("heartbeats", HEARTBEAT_COLUMNS, HEARTBEAT_UPSERT);
+  private static final BulkInsert MONITORS_IF_ABSENT =
+      new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, ON_CONFLICT_IGNORE);
+  private static final BulkInsert MONITORS_UPSERT =
+      new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, MONITOR_UPSERT);
+  private static final BulkInsert MONITORS_UPSERT_IF_NEWER =
+      new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, MONITOR_UPSERT_IF_NEWER);
+
+  private LibsqlMigrationAccess(SqlSession session, Duration timeout) {
+    this.timeout = timeout;
+
     this.session = session;
   }
 
   /** Over a session someone else owns (and closes). */
-  static LibsqlMigrationAccess over(SqlSession session) {
-    return new LibsqlMigrationAccess(session);
+  static LibsqlMigrationAccess over(SqlSession session, Duration timeout) {
+    return new LibsqlMigrationAccess(session, timeout);
   }
 
   /** Inserts absent monitors and overwrites those whose stored {@code updated_at} is older, in one transaction. */
   int upsertMonitorsIfNewer(List<HeartbeatMonitor> monitors) {
     return monitors.isEmpty() ? 0
-        : sum(session.executeAtomically("upsertIfNewer", monitorRows(monitors, MONITOR_UPSERT_IF_NEWER)));
+        : (int) session.executeBatch("upsertIfNewer", monitorKey(monitors),
+            MONITORS_UPSERT_IF_NEWER, monitorRows(monitors), List.of(), deadline());
   }
 
   /** Opens the database {@code TURSO_DATABASE_URL} names, with the schema applied or checked as the store does. */
   public static LibsqlMigrationAccess open(HeartbeatStoreConfig config, Clock clock) {
-    return new LibsqlMigrationAccess(Sessions.open(config, clock));
+    return new LibsqlMigrationAccess(Sessions.open(config, clock), config.timeout());
   }
 
   @Override
@@ -78,7 +95,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     Statement s = after == null
         ? Statement.of(HEARTBEATS_FIRST, (long) limit)
         : Statement.of(HEARTBEATS_AFTER, Rows.micros(after.timestamp()), Rows.uuid(after.id()), (long) limit);
-    return map(session.scan("heartbeats.scan", s), Rows::heartbeat);
+    return map(session.scan("heartbeats.scan", s, deadline()), Rows::heartbeat);
   }
 
   @Override
@@ -86,7 +103,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     Statement s = afterId == null
         ? Statement.of(MONITORS_FIRST, (long) limit)
         : Statement.of(MONITORS_AFTER, Rows.uuid(afterId), (long) limit);
-    return map(session.scan("heartbeat_monitors.scan", s), Rows::monitor);
+    return map(session.scan("heartbeat_monitors.scan", s, deadline()), Rows::monitor);
   }
 
   @Override
@@ -94,7 +111,8 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (heartbeats.isEmpty()) {
       return 0;
     }
-    return sum(session.executeAtomically("heartbeats.insertIfAbsent", heartbeatRows(heartbeats, ON_CONFLICT_IGNORE)));
+    return (int) session.executeBatch("heartbeats.insertIfAbsent", heartbeatKey(heartbeats), HEARTBEATS_IF_ABSENT,
+        heartbeatRows(heartbeats), List.of(), deadline());
   }
 
   @Override
@@ -102,7 +120,8 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (monitors.isEmpty()) {
       return 0;
     }
-    return sum(session.executeAtomically("heartbeat_monitors.insertIfAbsent", monitorRows(monitors, ON_CONFLICT_IGNORE)));
+    return (int) session.executeBatch("heartbeat_monitors.insertIfAbsent", monitorKey(monitors), MONITORS_IF_ABSENT,
+        monitorRows(monitors), List.of(), deadline());
   }
 
   @Override
@@ -110,7 +129,8 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (heartbeats.isEmpty()) {
       return;
     }
-    session.executeAtomically("heartbeats.upsert", heartbeatRows(heartbeats, HEARTBEAT_UPSERT));
+    session.executeBatch("heartbeats.upsert", heartbeatKey(heartbeats), HEARTBEATS_UPSERT, heartbeatRows(heartbeats),
+        List.of(), deadline());
   }
 
   @Override
@@ -118,7 +138,8 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (monitors.isEmpty()) {
       return;
     }
-    session.executeAtomically("heartbeat_monitors.upsert", monitorRows(monitors, MONITOR_UPSERT));
+    session.executeBatch("heartbeat_monitors.upsert", monitorKey(monitors), MONITORS_UPSERT, monitorRows(monitors),
+        List.of(), deadline());
   }
 
   @Override
@@ -126,7 +147,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (ids.isEmpty()) {
       return;
     }
-    session.executeAtomically("heartbeats.delete", deleteRows("heartbeats", ids));
+    session.executeAtomically("heartbeats.delete", deleteRows("heartbeats", ids), deadline());
   }
 
   @Override
@@ -134,7 +155,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     if (ids.isEmpty()) {
       return;
     }
-    session.executeAtomically("heartbeat_monitors.delete", deleteRows("heartbeat_monitors", ids));
+    session.executeAtomically("heartbeat_monitors.delete", deleteRows("heartbeat_monitors", ids), deadline());
   }
 
   @Override
@@ -149,7 +170,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
 
   @Override
   public String schemaVersion() {
-    Integer v = Migrations.appliedVersion(session);
+    Integer v = Migrations.appliedVersion(session, timeout);
     return v == null ? null : v.toString();
   }
 
@@ -169,37 +190,33 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   }
 
   /**
-   * {@code INSERT … SELECT … FROM json_each(?) WHERE true <conflict clause>} statements of
-   * {@link SqliteSql#JSON_INSERT_CHUNK} rows, each chunk's rows as one JSON text (the form the store's
-   * {@code storeAll} sends: sqld parses one text faster than thousands of typed arguments), in id order:
-   * the primary-key B-tree is then walked once per batch instead of at random (measured against sqld
-   * with 200,000 rows: 1.4× to 1.7× the rows per second). {@code WHERE true} tells SQLite's parser that
-   * the {@code ON} that follows starts the upsert clause, not a join constraint.
+   * The heartbeats' rows in id order: over Hrana the primary-key B-tree is then walked once per batch instead of at
+   * random (measured against sqld with 200,000 rows: 1.4× to 1.7× the rows per second).
    */
-  private static List<Statement> heartbeatRows(List<Heartbeat> heartbeats, String conflict) {
+  private static List<Object[]> heartbeatRows(List<Heartbeat> heartbeats) {
     List<Heartbeat> byId = new ArrayList<>(heartbeats);
     byId.sort(java.util.Comparator.comparing(h -> h.id().toString()));
-    List<Statement> statements = new ArrayList<>(byId.size() / SqliteSql.JSON_INSERT_CHUNK + 1);
-    for (int from = 0; from < byId.size(); from += SqliteSql.JSON_INSERT_CHUNK) {
-      List<Heartbeat> chunk = byId.subList(from, Math.min(byId.size(), from + SqliteSql.JSON_INSERT_CHUNK));
-      statements.add(Statement.of(SqliteSql.INSERT_HEARTBEATS_FROM_JSON + " WHERE true" + conflict,
-          Rows.heartbeatsAsJson(chunk)));
+    List<Object[]> rows = new ArrayList<>(byId.size());
+    for (Heartbeat h : byId) {
+      rows.add(Rows.values(h));
     }
-    return statements;
+    return rows;
   }
 
-  private static List<Statement> monitorRows(List<HeartbeatMonitor> monitors, String conflict) {
-    return chunked(monitors, "INSERT INTO heartbeat_monitors (" + MONITOR_COLUMNS + ") VALUES ",
-        "(?,?,?,?,?,?,?,?)", conflict, (m, args) -> {
-          args.add(Rows.uuid(m.id()));
-          args.add(Rows.uuid(m.phoneId()));
-          args.add(m.userId());
-          args.add(m.queueId());
-          args.add(m.owner());
-          args.add(Rows.bool(m.phoneOnline()));
-          args.add(Rows.micros(m.createdAt()));
-          args.add(Rows.micros(m.updatedAt()));
-        });
+  private static List<Object[]> monitorRows(List<HeartbeatMonitor> monitors) {
+    List<Object[]> rows = new ArrayList<>(monitors.size());
+    for (HeartbeatMonitor m : monitors) {
+      rows.add(Rows.values(m));
+    }
+    return rows;
+  }
+
+  private static String heartbeatKey(List<Heartbeat> heartbeats) {
+    return "one of the " + heartbeats.size() + " heartbeat ids";
+  }
+
+  private static String monitorKey(List<HeartbeatMonitor> monitors) {
+    return "one of the " + monitors.size() + " monitor ids";
   }
 
   private static List<Statement> deleteRows(String table, List<UUID> ids) {
@@ -224,16 +241,8 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   }
 
   private long count(String operation, String sql) {
-    Object v = session.query(operation, Statement.of(sql)).get(0)[0];
+    Object v = session.query(operation, Statement.of(sql), deadline()).get(0)[0];
     return (Long) v;
-  }
-
-  private static int sum(long[] changes) {
-    long total = 0;
-    for (long c : changes) {
-      total += c;
-    }
-    return (int) total;
   }
 
   private static <T> List<T> map(List<Object[]> rows, Function<Object[], T> mapper) {
@@ -251,11 +260,15 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   @Override
   public String databaseIdentity() {
     List<Object[]> rows = session.query("heartbeat_store_meta.identity",
-        Statement.of("SELECT value FROM heartbeat_store_meta WHERE name = 'database_id'"));
+        Statement.of("SELECT value FROM heartbeat_store_meta WHERE name = 'database_id'"), deadline());
     if (rows.isEmpty() || !(rows.get(0)[0] instanceof String id)) {
       throw new dev.heartbeatstore.CorruptRecordException("the table heartbeat_store_meta in " + session.describe()
           + " has no database_id (schema version 4 records it)");
     }
     return session.describe() + " database_id " + id;
+  }
+
+  private Deadline deadline() {
+    return Deadline.after(timeout);
   }
 }

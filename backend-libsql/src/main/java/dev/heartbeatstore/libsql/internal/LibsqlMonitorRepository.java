@@ -1,9 +1,10 @@
 package dev.heartbeatstore.libsql.internal;
 
-import dev.heartbeatstore.DuplicateRecordException;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatMonitorRepository;
+import dev.heartbeatstore.spi.Deadline;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,11 +13,15 @@ import java.util.UUID;
 final class LibsqlMonitorRepository implements HeartbeatMonitorRepository {
 
   private final SqlSession session;
+  /** Each call's deadline: {@code HEARTBEAT_DB_TIMEOUT} from its start. */
+  private final Duration timeout;
   private final Clock clock;
   private final boolean journal;
 
   /** {@code journal}: each write also records its hedging journal entries, in the same transaction. */
-  LibsqlMonitorRepository(SqlSession session, Clock clock, boolean journal) {
+  LibsqlMonitorRepository(SqlSession session, Clock clock, boolean journal, Duration timeout) {
+    this.timeout = timeout;
+
     this.session = session;
     this.clock = clock;
     this.journal = journal;
@@ -24,37 +29,38 @@ final class LibsqlMonitorRepository implements HeartbeatMonitorRepository {
 
   /** The write alone, or with its journal entries ({@code before} and {@code after} it) in one transaction. */
   private void write(String operation, Statement before, Statement write, Statement after) {
+    write(operation, null, before, write, after);
+  }
+
+  /** {@link #write(String, Statement, Statement, Statement)} of a write that may repeat {@code key}. */
+  private void write(String operation, String key, Statement before, Statement write, Statement after) {
     if (!journal) {
-      session.execute(operation, write);
+      session.execute(operation, key, write, deadline());
     } else if (before != null) {
-      session.executeAtomically(operation, List.of(before, write));
+      session.executeAtomically(operation, key, List.of(before, write), deadline());
     } else {
-      session.executeAtomically(operation, List.of(write, after));
+      session.executeAtomically(operation, key, List.of(write, after), deadline());
     }
   }
 
   @Override
   public void store(HeartbeatMonitor m) {
-    try {
-      write("heartbeat_monitors.store", null, Statement.of(SqliteSql.INSERT_MONITOR,
-          Rows.uuid(m.id()), Rows.uuid(m.phoneId()), m.userId(), m.queueId(), m.owner(),
-          Rows.bool(m.phoneOnline()), Rows.micros(m.createdAt()), Rows.micros(m.updatedAt())),
-          Statement.of(SqliteSql.JOURNAL_ENTRY, "monitor", Rows.uuid(m.id())));
-    } catch (DuplicateRecordException e) {
-      throw new DuplicateRecordException("heartbeat_monitors.store: a monitor with id " + m.id() + " already exists", e);
-    }
+    write("heartbeat_monitors.store", "a monitor with id " + m.id(), null,
+        Statement.of(SqliteSql.INSERT_MONITOR, Rows.values(m)),
+        Statement.of(SqliteSql.JOURNAL_ENTRY, "monitor", Rows.uuid(m.id())));
   }
 
   @Override
   public Optional<HeartbeatMonitor> load(String userId, String owner) {
-    List<Object[]> rows = session.query("heartbeat_monitors.load", Statement.of(SqliteSql.LOAD_MONITOR, userId, owner));
+    List<Object[]> rows = session.query("heartbeat_monitors.load",
+        Statement.of(SqliteSql.LOAD_MONITOR, userId, owner), deadline());
     return rows.isEmpty() ? Optional.empty() : Optional.of(Rows.monitor(rows.get(0)));
   }
 
   @Override
   public boolean exists(String userId, UUID monitorId) {
     return !session.query("heartbeat_monitors.exists",
-        Statement.of(SqliteSql.MONITOR_EXISTS, userId, Rows.uuid(monitorId))).isEmpty();
+        Statement.of(SqliteSql.MONITOR_EXISTS, userId, Rows.uuid(monitorId)), deadline()).isEmpty();
   }
 
   @Override
@@ -85,5 +91,9 @@ final class LibsqlMonitorRepository implements HeartbeatMonitorRepository {
 
   private long now() {
     return Rows.micros(clock.instant());
+  }
+
+  private Deadline deadline() {
+    return Deadline.after(timeout);
   }
 }

@@ -3,6 +3,7 @@ package dev.heartbeatstore.libsql.internal;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.spi.Deadline;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,16 +36,20 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
   private static final String HEARTBEAT_IDS_OF_USER = "SELECT id FROM heartbeats WHERE user_id = ?";
 
   private final SqlSession session;
+  /** Each call's deadline: {@code HEARTBEAT_DB_TIMEOUT} from its start. */
+  private final Duration timeout;
   private final LibsqlMigrationAccess tables;
 
-  private LibsqlReplicationAccess(SqlSession session) {
+  private LibsqlReplicationAccess(SqlSession session, Duration timeout) {
+    this.timeout = timeout;
+
     this.session = session;
-    this.tables = LibsqlMigrationAccess.over(session);
+    this.tables = LibsqlMigrationAccess.over(session, timeout);
   }
 
   /** Opens the database {@code TURSO_DATABASE_URL} names, with the schema applied or checked as the store does. */
   public static LibsqlReplicationAccess open(HeartbeatStoreConfig config, Clock clock) {
-    return new LibsqlReplicationAccess(Sessions.open(config, clock));
+    return new LibsqlReplicationAccess(Sessions.open(config, clock), config.timeout());
   }
 
   @Override
@@ -54,7 +59,8 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
 
   @Override
   public List<Entry> pending(int limit, Duration minAge) {
-    List<Object[]> rows = session.query("journal.pending", Statement.of(PENDING, minAge.toMillis(), (long) limit));
+    List<Object[]> rows =
+        session.query("journal.pending", Statement.of(PENDING, minAge.toMillis(), (long) limit), deadline());
     List<Entry> entries = new ArrayList<>(rows.size());
     for (Object[] row : rows) {
       entries.add(entry(row));
@@ -89,20 +95,20 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
       sql.append(first ? "" : ",").append(seq);
       first = false;
     }
-    session.execute(operation, Statement.of(sql.append(')').toString()));
+    session.execute(operation, Statement.of(sql.append(')').toString()), deadline());
   }
 
   @Override
   public void deadLetter(Entry entry, String reason) {
     session.executeAtomically("journal.deadLetter", List.of(
         Statement.of(DEAD_LETTER_COPY, reason, entry.seq()),
-        Statement.of(DEAD_LETTER_REMOVE, entry.seq())));
+        Statement.of(DEAD_LETTER_REMOVE, entry.seq())), deadline());
   }
 
   @Override
   public List<DeadLetter> deadLetters(int limit) {
     List<DeadLetter> dead = new ArrayList<>();
-    for (Object[] row : session.query("journal.deadLetters", Statement.of(DEAD_LETTERS, (long) limit))) {
+    for (Object[] row : session.query("journal.deadLetters", Statement.of(DEAD_LETTERS, (long) limit), deadline())) {
       dead.add(new DeadLetter(entry(row), (Long) row[5], (String) row[6]));
     }
     return dead;
@@ -110,7 +116,7 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
 
   @Override
   public Stats stats() {
-    Object[] row = session.query("journal.stats", Statement.of(STATS)).get(0);
+    Object[] row = session.query("journal.stats", Statement.of(STATS), deadline()).get(0);
     long depth = (Long) row[0];
     if (depth == 0) {
       return new Stats(0, Duration.ZERO, 0, 0, (Long) row[5]);
@@ -121,12 +127,13 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
 
   @Override
   public boolean tryLease(String holder, Duration ttl) {
-    return session.execute("journal.tryLease", Statement.of(TAKE_LEASE, holder, ttl.toMillis(), holder)) == 1;
+    return session.execute("journal.tryLease", Statement.of(TAKE_LEASE, holder, ttl.toMillis(), holder),
+        deadline()) == 1;
   }
 
   @Override
   public void releaseLease(String holder) {
-    session.execute("journal.releaseLease", Statement.of(RELEASE_LEASE, holder));
+    session.execute("journal.releaseLease", Statement.of(RELEASE_LEASE, holder), deadline());
   }
 
   @Override
@@ -160,13 +167,14 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
       first = false;
     }
     return session.query(operation, Statement.of(select + " WHERE id IN (SELECT value FROM json_each(?))",
-        json.append(']').toString()));
+        json.append(']').toString()), deadline());
   }
 
   @Override
   public List<UUID> heartbeatIdsOfUser(String userId) {
     List<UUID> ids = new ArrayList<>();
-    for (Object[] row : session.query("heartbeats.idsOfUser", Statement.of(HEARTBEAT_IDS_OF_USER, userId))) {
+    Statement ofUser = Statement.of(HEARTBEAT_IDS_OF_USER, userId);
+    for (Object[] row : session.query("heartbeats.idsOfUser", ofUser, deadline())) {
       ids.add(UUID.fromString((String) row[0]));
     }
     return ids;
@@ -200,5 +208,9 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
   @Override
   public String toString() {
     return "LibsqlReplicationAccess{" + session.describe() + '}';
+  }
+
+  private Deadline deadline() {
+    return Deadline.after(timeout);
   }
 }

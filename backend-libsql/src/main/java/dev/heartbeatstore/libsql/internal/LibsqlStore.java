@@ -6,6 +6,7 @@ import dev.heartbeatstore.HeartbeatRepository;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +21,11 @@ public final class LibsqlStore implements HeartbeatStore {
   private final HeartbeatMonitorRepository monitors;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  LibsqlStore(SqlSession session, Clock clock, boolean journal) {
+  /** {@code timeout}: the deadline of each call, from its start ({@code HEARTBEAT_DB_TIMEOUT}). */
+  LibsqlStore(SqlSession session, Clock clock, boolean journal, Duration timeout) {
     this.session = session;
-    this.heartbeats = new LibsqlHeartbeatRepository(session, journal);
-    this.monitors = new LibsqlMonitorRepository(session, clock, journal);
+    this.heartbeats = new LibsqlHeartbeatRepository(session, journal, timeout);
+    this.monitors = new LibsqlMonitorRepository(session, clock, journal, timeout);
   }
 
   /**
@@ -39,7 +41,7 @@ public final class LibsqlStore implements HeartbeatStore {
   public static LibsqlStore open(HeartbeatStoreConfig config, Clock clock, boolean journal) {
     SqlSession session = Sessions.open(config, clock);
     log.info("heartbeat-store opened {}", session.describe());
-    return new LibsqlStore(session, clock, journal);
+    return new LibsqlStore(session, clock, journal, config.timeout());
   }
 
   @Override

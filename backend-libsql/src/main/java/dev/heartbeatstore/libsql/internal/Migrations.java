@@ -4,11 +4,13 @@ import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.StoreUnavailableException;
+import dev.heartbeatstore.spi.Deadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,22 +80,22 @@ final class Migrations {
    * takes its write lock first ({@code BEGIN IMMEDIATE}): processes starting together then migrate one
    * after the other, each waiting until its start-up deadline, as PostgreSQL's do under an advisory lock.
    */
-  static void migrate(SqlSession session, Clock clock) {
+  static void migrate(SqlSession session, Duration budget, Clock clock) {
     String op = "schema.migrate";
-    session.createIfMissing();
-    refuseForeignTablesWithoutHistory(session, op);
-    session.execute(op, Statement.of(CREATE_HISTORY));
-    Map<Integer, Long> applied = applied(session, op);
+    session.createIfMissing(Deadline.after(budget));
+    refuseForeignTablesWithoutHistory(session, budget, op);
+    session.execute(op, Statement.of(CREATE_HISTORY), Deadline.after(budget));
+    Map<Integer, Long> applied = applied(session, budget, op);
     refuseNewer(session, applied);
     verifyChecksums(session, applied);
     for (Migration m : available()) {
       if (!applied.containsKey(m.version())) {
-        apply(session, m, clock, op);
+        apply(session, budget, m, clock, op);
       }
     }
   }
 
-  private static void apply(SqlSession session, Migration m, Clock clock, String op) {
+  private static void apply(SqlSession session, Duration budget, Migration m, Clock clock, String op) {
     List<Statement> statements = new ArrayList<>();
     statements.add(Statement.of(RECORD, (long) m.version(), m.description(), m.checksum(),
         Rows.micros(clock.instant())));
@@ -101,13 +103,13 @@ final class Migrations {
       statements.add(Statement.of(sql));
     }
     try {
-      session.executeAtomically(op, statements);
+      session.executeAtomically(op, statements, Deadline.after(budget));
       log.info("applied libSQL schema version {} ({}) to {}", m.version(), m.description(), session.describe());
     } catch (HeartbeatStoreException e) {
       // Objects first, history second: a version's objects and its history row are committed together,
       // so objects seen before a history without the version cannot be another process's migration.
-      List<String> existing = existingObjects(session, List.of(m), op);
-      Map<Integer, Long> applied = applied(session, op);
+      List<String> existing = existingObjects(session, budget, List.of(m), op);
+      Map<Integer, Long> applied = applied(session, budget, op);
       if (applied.containsKey(m.version())) {
         log.info("libSQL schema version {} was applied to {} by another process meanwhile", m.version(),
             session.describe());
@@ -125,13 +127,13 @@ final class Migrations {
    * Tables of our names in a database without our history hold someone else's data: refused before
    * anything is written to it.
    */
-  private static void refuseForeignTablesWithoutHistory(SqlSession session, String op) {
-    if (historyExists(session, op)) {
+  private static void refuseForeignTablesWithoutHistory(SqlSession session, Duration budget, String op) {
+    if (historyExists(session, budget, op)) {
       return;
     }
-    List<String> existing = existingObjects(session, available(), op);
+    List<String> existing = existingObjects(session, budget, available(), op);
     // Objects first, history second (see apply): another process may have just created both.
-    if (!existing.isEmpty() && !historyExists(session, op)) {
+    if (!existing.isEmpty() && !historyExists(session, budget, op)) {
       throw notOurs(session, existing, "the database has no table " + HISTORY, null);
     }
   }
@@ -145,7 +147,8 @@ final class Migrations {
   }
 
   /** What these migrations create that already exists, e.g. {@code "the table heartbeats exists"}. */
-  private static List<String> existingObjects(SqlSession session, List<Migration> migrations, String op) {
+  private static List<String> existingObjects(SqlSession session, Duration budget, List<Migration> migrations,
+      String op) {
     List<String> names = new ArrayList<>();
     for (Migration m : migrations) {
       for (String sql : m.statements()) {
@@ -161,14 +164,14 @@ final class Migrations {
     String sql = "SELECT type, name FROM sqlite_master WHERE name IN ("
         + String.join(", ", java.util.Collections.nCopies(names.size(), "?")) + ") ORDER BY type DESC, name";
     List<String> existing = new ArrayList<>();
-    for (Object[] row : session.query(op, Statement.of(sql, names.toArray()))) {
+    for (Object[] row : session.query(op, Statement.of(sql, names.toArray()), Deadline.after(budget))) {
       existing.add("the " + row[0] + " " + row[1] + " exists");
     }
     return existing;
   }
 
-  private static boolean historyExists(SqlSession session, String op) {
-    List<Object[]> rows = session.query(op, Statement.of(HISTORY_EXISTS));
+  private static boolean historyExists(SqlSession session, Duration budget, String op) {
+    List<Object[]> rows = session.query(op, Statement.of(HISTORY_EXISTS), Deadline.after(budget));
     return !rows.isEmpty() && Long.valueOf(1L).equals(rows.get(0)[0]);
   }
 
@@ -187,15 +190,15 @@ final class Migrations {
   }
 
   /** {@code HEARTBEAT_DB_MIGRATE=false}: only checks that the schema is there and current. */
-  static void check(SqlSession session) {
+  static void check(SqlSession session, Duration budget) {
     String op = "schema.check";
-    refuseForeignTablesWithoutHistory(session, op);
-    if (!historyExists(session, op)) {
+    refuseForeignTablesWithoutHistory(session, budget, op);
+    if (!historyExists(session, budget, op)) {
       throw new ConfigurationException("the heartbeat-store schema is missing in " + session.describe()
           + " (no table " + HISTORY + "); " + HeartbeatStoreConfig.MIGRATE + "=false only checks it: "
           + "start once with " + HeartbeatStoreConfig.MIGRATE + "=true to create it");
     }
-    Map<Integer, Long> applied = applied(session, op);
+    Map<Integer, Long> applied = applied(session, budget, op);
     refuseNewer(session, applied);
     verifyChecksums(session, applied);
     List<Integer> missing = new ArrayList<>();
@@ -212,18 +215,18 @@ final class Migrations {
   }
 
   /** The highest version applied, or null when the database has no history table. */
-  static Integer appliedVersion(SqlSession session) {
+  static Integer appliedVersion(SqlSession session, Duration budget) {
     String op = "schema.version";
-    if (!historyExists(session, op)) {
+    if (!historyExists(session, budget, op)) {
       return null;
     }
-    return applied(session, op).keySet().stream().max(Integer::compare).orElse(null);
+    return applied(session, budget, op).keySet().stream().max(Integer::compare).orElse(null);
   }
 
-  private static Map<Integer, Long> applied(SqlSession session, String op) {
+  private static Map<Integer, Long> applied(SqlSession session, Duration budget, String op) {
     List<Object[]> rows;
     try {
-      rows = session.query(op, Statement.of(APPLIED));
+      rows = session.query(op, Statement.of(APPLIED), Deadline.after(budget));
     } catch (StoreUnavailableException e) {
       if (!String.valueOf(e.getMessage()).contains("no such column")) {
         throw e;

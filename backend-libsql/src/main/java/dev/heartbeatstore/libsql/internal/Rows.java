@@ -3,8 +3,6 @@ package dev.heartbeatstore.libsql.internal;
 import dev.heartbeatstore.CorruptRecordException;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -40,29 +38,15 @@ final class Rows {
     }
   }
 
-  /**
-   * {@code [[id, owner, version, charging, user_id, micros], …]}: the storage forms of the rows as one JSON
-   * text, for {@link SqliteSql#INSERT_HEARTBEATS_FROM_JSON}. Strings are escaped by Jackson.
-   */
-  static String heartbeatsAsJson(List<Heartbeat> heartbeats) {
-    java.io.StringWriter out = new java.io.StringWriter(heartbeats.size() * 100 + 2);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartArray();
-      for (Heartbeat h : heartbeats) {
-        g.writeStartArray();
-        g.writeString(uuid(h.id()));
-        g.writeString(h.owner());
-        g.writeString(h.version());
-        g.writeNumber(bool(h.charging()));
-        g.writeString(h.userId());
-        g.writeNumber(micros(h.timestamp()));
-        g.writeEndArray();
-      }
-      g.writeEndArray();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return out.toString();
+  /** The storage forms of a heartbeat, in the order of {@link SqliteSql#HEARTBEAT_COLUMNS}. */
+  static Object[] values(Heartbeat h) {
+    return new Object[] {uuid(h.id()), h.owner(), h.version(), bool(h.charging()), h.userId(), micros(h.timestamp())};
+  }
+
+  /** The storage forms of a monitor, in the order of {@link SqliteSql#MONITOR_COLUMNS}. */
+  static Object[] values(HeartbeatMonitor m) {
+    return new Object[] {uuid(m.id()), uuid(m.phoneId()), m.userId(), m.queueId(), m.owner(), bool(m.phoneOnline()),
+        micros(m.createdAt()), micros(m.updatedAt())};
   }
 
   /** The heartbeats' ids as a JSON array of strings (UUID text needs no escaping). */
@@ -73,8 +57,6 @@ final class Rows {
     }
     return json.append(']').toString();
   }
-
-  private static final JsonFactory JSON = new JsonFactory();
 
   static Instant instant(long micros) {
     return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);

@@ -1,5 +1,6 @@
 package dev.heartbeatstore.libsql.internal;
 
+import dev.heartbeatstore.spi.Deadline;
 import java.util.List;
 
 /**
@@ -7,8 +8,9 @@ import java.util.List;
  * sqlite-jdbc (a local file). The repositories, the row mapper and the migrations are written
  * once against this seam.
  *
- * <p>Every call has the session's deadline; errors arrive already translated into the contract's
- * exceptions. {@code operation} ({@code "heartbeats.store"}) names the call in messages.
+ * <p>Every call ends by the {@link Deadline} it is given (waiting, sending and retrying included), or throws
+ * {@code StoreTimeoutException}; errors arrive already translated into the contract's exceptions.
+ * {@code operation} ({@code "heartbeats.store"}) names the call in messages.
  */
 public interface SqlSession extends AutoCloseable {
 
@@ -17,51 +19,62 @@ public interface SqlSession extends AutoCloseable {
    * {@code byte[]} or null per column, as SQLite stored it (no conversion, so the mapper can tell
    * a corrupt value from a good one).
    */
-  List<Object[]> query(String operation, Statement statement);
+  List<Object[]> query(String operation, Statement statement, Deadline deadline);
 
   /**
    * A read of the migration tools' whole-table scans: pages of up to 10,000 rows, so the remote session allows it
-   * a larger response than {@link #query} (see {@code HranaSession.MAX_SCAN_RESPONSE_BYTES}); otherwise the same.
+   * a larger response than {@link #query} (see {@code hrana.HranaSession.MAX_SCAN_RESPONSE_BYTES}); otherwise the same.
    */
-  default List<Object[]> scan(String operation, Statement statement) {
-    return query(operation, statement);
+  default List<Object[]> scan(String operation, Statement statement, Deadline deadline) {
+    return query(operation, statement, deadline);
   }
 
   /** Runs one write; returns the number of rows it changed. */
-  long execute(String operation, Statement statement);
+  default long execute(String operation, Statement statement, Deadline deadline) {
+    return execute(operation, null, statement, deadline);
+  }
+
+  /**
+   * Runs one write that may repeat a key; returns the number of rows it changed.
+   *
+   * @param key what a duplicate repeats, as its {@code DuplicateRecordException} says it: {@code "a heartbeat with
+   *            id …"} gives "heartbeats.store: a heartbeat with id … already exists (…)"; null: "a record with the
+   *            same id"
+   */
+  long execute(String operation, String key, Statement statement, Deadline deadline);
 
   /** Runs the statements in one transaction, all of them or none; returns each one's change count. */
-  long[] executeAtomically(String operation, List<Statement> statements);
-
-  /**
-   * {@link #executeAtomically(String, List)} of statements built inside the call, so that building them counts
-   * against its deadline: the JSON of a {@code storeAll} of 10,000 rows takes 10–30 ms warm, far more cold.
-   */
-  default long[] executeAtomically(String operation, java.util.function.Supplier<List<Statement>> statements) {
-    return executeAtomically(operation, statements.get());
+  default long[] executeAtomically(String operation, List<Statement> statements, Deadline deadline) {
+    return executeAtomically(operation, null, statements, deadline);
   }
 
+  /** {@link #executeAtomically(String, List, Deadline)} with the key a duplicate repeats (see {@link #execute}). */
+  long[] executeAtomically(String operation, String key, List<Statement> statements, Deadline deadline);
+
   /**
-   * Whether bulk inserts should send their rows as one JSON text argument ({@code json_each}) instead
-   * of multi-row INSERTs with one bound value per column: true over Hrana, where each bound value is a
-   * JSON object for sqld to read; false for sqlite-jdbc, which binds values natively.
+   * Inserts {@code rows} (each one's values in the order of {@code insert}'s columns: {@link String}, {@link Long} or
+   * null), then runs {@code after}, all in one transaction, all of it or none; returns the number of rows the inserts
+   * changed. The session sends the rows as it sends them best ({@link BulkInsert}): over Hrana as JSON texts of
+   * {@value BulkInsert#JSON_CHUNK} rows, through sqlite-jdbc as JDBC batches of one single-row INSERT.
+   *
+   * @param key what a duplicate repeats, as its {@code DuplicateRecordException} says it (see {@link #execute})
    */
-  default boolean bulkRowsAsJson() {
-    return false;
-  }
+  long executeBatch(String operation, String key, BulkInsert insert, List<Object[]> rows, List<Statement> after,
+      Deadline deadline);
 
   /**
    * Creates the database if it does not exist yet: a local file. The schema migration calls it first;
    * without it a missing file is never created ({@code HEARTBEAT_DB_MIGRATE=false} only checks). A remote
    * database always exists.
    */
-  default void createIfMissing() {}
+  default void createIfMissing(Deadline deadline) {}
 
   /**
-   * Sets the deadline of every later call. The store opens its session with a longer start-up
-   * deadline for the schema migration, then sets the per-operation one before serving.
+   * Checks, once at start-up and before anything else, that the database answers where the settings say: a remote
+   * session finds which protocol path the server takes, and says which URL and what was tried when there is no
+   * database there. A file has nothing to check.
    */
-  void setTimeout(java.time.Duration timeout);
+  default void connect(Deadline deadline) {}
 
   /** Where the session points, without secrets, for messages. */
   String describe();

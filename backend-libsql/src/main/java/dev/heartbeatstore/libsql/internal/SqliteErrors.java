@@ -14,7 +14,7 @@ import java.util.Locale;
  * A full disk ({@code SQLITE_FULL}), like any other I/O failure, is retryable: the store writes again as
  * soon as there is room.
  */
-final class SqliteErrors {
+public final class SqliteErrors {
 
   private SqliteErrors() {}
 
@@ -23,11 +23,24 @@ final class SqliteErrors {
    * @param code      the SQLite result code name, or null when unknown
    * @param message   the database's message (never holds a secret: statements carry no credentials)
    */
-  static HeartbeatStoreException translate(String operation, String code, String message, Throwable cause) {
+  public static HeartbeatStoreException translate(String operation, String code, String message, Throwable cause) {
+    return translate(operation, null, false, code, message, cause);
+  }
+
+  /**
+   * {@link #translate(String, String, String, Throwable)} of a write that may repeat {@code key}, with the final
+   * message of its duplicate: {@code "<operation>: <key> already exists[; nothing was written] (<message>)"}.
+   *
+   * @param key    what a duplicate repeats ({@code "a heartbeat with id …"}); null: "a record with the same id"
+   * @param atomic whether the write was a transaction, of which a duplicate left nothing
+   */
+  public static HeartbeatStoreException translate(String operation, String key, boolean atomic, String code,
+      String message, Throwable cause) {
     String c = code == null ? "" : code.toUpperCase(Locale.ROOT);
     String m = message == null ? "" : message;
     if (isDuplicate(c, m)) {
-      return new DuplicateRecordException(operation + ": a record with the same id already exists (" + m + ")", cause);
+      return new DuplicateRecordException(operation + ": " + (key == null ? "a record with the same id" : key)
+          + " already exists" + (atomic ? "; nothing was written" : "") + " (" + m + ")", cause);
     }
     if (c.startsWith("SQLITE_BUSY") || c.startsWith("SQLITE_LOCKED")) {
       return new StoreTimeoutException(operation + ": the database stayed locked by another writer (" + m + ")", cause);

@@ -13,19 +13,8 @@ final class SqliteSql {
   static final String INSERT_HEARTBEAT =
       "INSERT INTO heartbeats (" + HEARTBEAT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
 
-  /**
-   * {@code storeAll} over Hrana: the rows as one JSON text argument, {@code [[id, owner, version, charging,
-   * user_id, micros], …]}, unpacked by SQLite's own JSON parser. Over Hrana every bound value is a JSON
-   * object of its own ({@code {"type":"text","value":…}}), and sqld reading 6,000 of them costs more than
-   * SQLite reading the same rows as one text (measured: docs/performance.md, "libSQL"). Integers in the
-   * JSON come back as SQLite integers, exact to 64 bits.
-   */
-  static final String INSERT_HEARTBEATS_FROM_JSON =
-      "INSERT INTO heartbeats (" + HEARTBEAT_COLUMNS + ") SELECT value ->> 0, value ->> 1, value ->> 2,"
-          + " value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)";
-
-  /** Rows per JSON argument of {@link #INSERT_HEARTBEATS_FROM_JSON}: about 90 kB of text each. */
-  static final int JSON_INSERT_CHUNK = 1000;
+  /** Heartbeats in bulk ({@code storeAll}): rows of {@link Rows#values(dev.heartbeatstore.Heartbeat)}. */
+  static final BulkInsert HEARTBEATS = new BulkInsert("heartbeats", HEARTBEAT_COLUMNS, "");
 
   static final String INDEX_HEARTBEATS =
       "SELECT " + HEARTBEAT_COLUMNS + " FROM heartbeats WHERE user_id = ? AND owner = ?"

@@ -2,6 +2,7 @@ package dev.heartbeatstore.postgres.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.heartbeatstore.spi.Deadline;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -65,13 +66,16 @@ final class Pool {
   static final long CANCEL_AFTER_MILLIS = 10;
   /** After the deadline, when a statement that neither the server nor a cancel ended is cut off. */
   static final long ABORT_AFTER_MILLIS = 50;
+  private static final Duration CANCEL_AFTER = Duration.ofMillis(CANCEL_AFTER_MILLIS);
+  private static final Duration ABORT_AFTER = Duration.ofMillis(ABORT_AFTER_MILLIS);
   /** Less left than this after the wait, and the statement is not sent: it could not finish. */
   private static final long MIN_LEFT_MILLIS = 5;
   private static final Executor DIRECT = Runnable::run;
   /** The deadline of the call that is waiting for a connection on this thread, for {@link #validatingWithinDeadline}. */
-  private static final ThreadLocal<Long> WAITING_UNTIL = new ThreadLocal<>();
+  private static final ThreadLocal<Deadline> WAITING_UNTIL = new ThreadLocal<>();
 
   private final HikariDataSource dataSource;
+  private final Duration timeout;
   private final long timeoutNanos;
   /** Leases whose connection is not back in the pool yet; the watchdog looks after them. */
   private final Set<Lease> active = ConcurrentHashMap.newKeySet();
@@ -83,6 +87,7 @@ final class Pool {
 
   Pool(HikariDataSource dataSource, Duration timeout) {
     this.dataSource = dataSource;
+    this.timeout = timeout;
     this.timeoutNanos = timeout.toNanos();
     String name = dataSource.getPoolName();
     // One cancel request per connection at most; with none free the connection is closed instead.
@@ -127,10 +132,14 @@ final class Pool {
    *     when the store was closed
    */
   Lease lease() throws SQLException {
+    return lease(Deadline.after(timeout));
+  }
+
+  /** {@link #lease()} within {@code deadline}, the call's. */
+  Lease lease(Deadline deadline) throws SQLException {
     if (closed) {
       throw Ended.closed();
     }
-    long deadline = System.nanoTime() + timeoutNanos;
     Connection connection;
     WAITING_UNTIL.set(deadline);
     try {
@@ -139,7 +148,7 @@ final class Pool {
         throw Ended.closed();
       }
       // HikariCP's own wait is at least 250 ms; its pool takes any timeout.
-      connection = hikari.getConnection(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      connection = hikari.getConnection(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline.remainingNanos())));
     } catch (SQLException e) {
       if (closed) {
         throw (Ended) Ended.closed().initCause(e);
@@ -148,7 +157,7 @@ final class Pool {
     } finally {
       WAITING_UNTIL.remove();
     }
-    long left = deadline - System.nanoTime();
+    long left = deadline.remainingNanos();
     if (left < TimeUnit.MILLISECONDS.toNanos(MIN_LEFT_MILLIS)) {
       quietlyClose(connection);
       throw new SQLTimeoutException("the deadline passed while waiting for a pooled connection", "57014");
@@ -216,7 +225,7 @@ final class Pool {
     static final long NOTHING_DUE = Long.MIN_VALUE;
 
     private final Connection connection;
-    private final long deadline;
+    private final Deadline deadline;
     private final AtomicInteger state = new AtomicInteger(ACTIVE);
     /** Why the call was ended from outside, or null. */
     private volatile Ended.Kind ended;
@@ -224,7 +233,7 @@ final class Pool {
     private volatile boolean cancelFailed;
     private volatile boolean aborted;
 
-    private Lease(Connection connection, long deadline) {
+    private Lease(Connection connection, Deadline deadline) {
       this.connection = connection;
       this.deadline = deadline;
     }
@@ -255,7 +264,7 @@ final class Pool {
       } // else the cancel request, when it is done, gives the connection back
       Ended.Kind why = ended;
       if (why != null) {
-        throw why == Ended.Kind.CLOSED ? Ended.closed() : Ended.deadline(TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+        throw why == Ended.Kind.CLOSED ? Ended.closed() : Ended.deadline(deadline.budget().toMillis());
       }
     }
 
@@ -266,10 +275,10 @@ final class Pool {
       }
       switch (state.get()) {
         case ACTIVE:
-          return deadline + TimeUnit.MILLISECONDS.toNanos(CANCEL_AFTER_MILLIS);
+          return deadline.endNanosPlus(CANCEL_AFTER);
         case CANCELLING:
         case RELEASED_DURING_CANCEL:
-          return deadline + TimeUnit.MILLISECONDS.toNanos(ABORT_AFTER_MILLIS);
+          return deadline.endNanosPlus(ABORT_AFTER);
         default:
           return NOTHING_DUE;
       }
@@ -280,8 +289,8 @@ final class Pool {
      * cancel request, {@value #ABORT_AFTER_MILLIS} ms after it the socket closed. Returns when to look again.
      */
     long check(long now) {
-      long cancelAt = deadline + TimeUnit.MILLISECONDS.toNanos(CANCEL_AFTER_MILLIS);
-      long abortAt = deadline + TimeUnit.MILLISECONDS.toNanos(ABORT_AFTER_MILLIS);
+      long cancelAt = deadline.endNanosPlus(CANCEL_AFTER);
+      long abortAt = deadline.endNanosPlus(ABORT_AFTER);
       if (aborted) {
         return NOTHING_DUE;
       }
@@ -424,9 +433,9 @@ final class Pool {
     private static Connection validatingWithinDeadline(Connection connection) {
       return (Connection) Proxy.newProxyInstance(Pool.class.getClassLoader(), new Class<?>[] {Connection.class},
           (proxy, method, args) -> {
-            Long waitingUntil = WAITING_UNTIL.get();
+            Deadline waitingUntil = WAITING_UNTIL.get();
             if (waitingUntil != null && method.getName().equals("isValid")) {
-              long leftMillis = TimeUnit.NANOSECONDS.toMillis(waitingUntil - System.nanoTime());
+              long leftMillis = TimeUnit.NANOSECONDS.toMillis(waitingUntil.remainingNanos());
               // pgjdbc's isValid keeps a network timeout shorter than its own; HikariCP puts its own back after.
               connection.setNetworkTimeout(DIRECT, (int) Math.max(1, Math.min(Integer.MAX_VALUE, leftMillis)));
             }

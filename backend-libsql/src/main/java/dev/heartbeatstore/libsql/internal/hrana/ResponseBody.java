@@ -1,5 +1,6 @@
-package dev.heartbeatstore.libsql.internal;
+package dev.heartbeatstore.libsql.internal.hrana;
 
+import dev.heartbeatstore.spi.Deadline;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.net.http.HttpResponse;
@@ -14,7 +15,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A response body as bytes, bounded in time (the call's deadline) and in size (a cap), for {@link HranaSession}.
+ * A response body as bytes, bounded in time (the call's deadline) and in size (a cap), for {@link Transport}.
  *
  * <p>Time: {@link java.net.http.HttpRequest#timeout} only covers the wait for the headers; measured, a server that
  * sends headers and half a body then stalls kept {@code send} blocked for more than 30 s. So a check is scheduled
@@ -22,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * the body is complete, so an answered call leaves nothing behind.
  *
  * <p>Size: a body longer than the cap fails as soon as it passes it (or at once, when its {@code Content-Length}
- * says so), and the connection is dropped. Before, a 300 MB answer to a read was read whole and threw
- * {@code OutOfMemoryError} in a 256 MB heap.
+ * says so), and the connection is dropped, so that an answer of hundreds of megabytes never has to fit in the
+ * heap.
  */
 final class ResponseBody implements HttpResponse.BodySubscriber<byte[]> {
 

@@ -1,6 +1,8 @@
-package dev.heartbeatstore.libsql.internal;
+package dev.heartbeatstore.libsql.internal.hrana;
 
 import dev.heartbeatstore.HeartbeatStoreException;
+import dev.heartbeatstore.libsql.internal.Statement;
+import dev.heartbeatstore.spi.Deadline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -41,7 +43,7 @@ final class WriteLane {
   /** Sends one group in one request, on the calling thread, within {@code deadline}. */
   interface Sender {
     /**
-     * @return each member's outcome, in order: a {@link HranaCodec.StreamResult}, {@link #RETRY}, {@link #ALONE}
+     * @return each member's outcome, in order: a {@link Proto.StreamResult}, {@link #RETRY}, {@link #ALONE}
      *         or the {@link HeartbeatStoreException} to throw
      */
     List<Object> send(List<PendingWrite> group, Deadline deadline);
@@ -53,19 +55,19 @@ final class WriteLane {
     /** A single statement, which may share a request; null for a batch. */
     final Statement statement;
     /** A batch's prepared request, always sent alone; null for a single statement. */
-    final HranaCodec.Request batch;
+    final Proto.Request batch;
     final Deadline deadline;
     /** Sent in a request of its own: a batch, or a statement after its group was refused as a whole. */
     boolean alone;
     /** Set with {@link #RETRY}: the SQLITE_BUSY error, should the retries run out. */
-    HranaCodec.HranaError busy;
+    Proto.HranaError busy;
 
     private Condition wake;
     /** Non-null: this write's thread sends this group (of which it has the latest deadline). */
     private List<PendingWrite> toSend;
     private Object outcome;
 
-    PendingWrite(String operation, Statement statement, HranaCodec.Request batch, Deadline deadline) {
+    PendingWrite(String operation, Statement statement, Proto.Request batch, Deadline deadline) {
       this.operation = operation;
       this.statement = statement;
       this.batch = batch;

@@ -1,4 +1,4 @@
-package dev.heartbeatstore.libsql.internal;
+package dev.heartbeatstore.libsql.internal.hrana;
 
 import java.net.http.HttpClient;
 

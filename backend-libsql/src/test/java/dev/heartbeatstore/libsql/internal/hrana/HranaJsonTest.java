@@ -1,10 +1,12 @@
-package dev.heartbeatstore.libsql.internal;
+package dev.heartbeatstore.libsql.internal.hrana;
+
+import dev.heartbeatstore.libsql.internal.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.heartbeatstore.libsql.internal.HranaCodec.MalformedResponseException;
-import dev.heartbeatstore.libsql.internal.HranaCodec.StreamResult;
+import dev.heartbeatstore.libsql.internal.hrana.Proto.MalformedResponseException;
+import dev.heartbeatstore.libsql.internal.hrana.Proto.StreamResult;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("The Hrana JSON codec")
-class HranaCodecTest {
+class HranaJsonTest {
 
   private static byte[] json(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
@@ -34,21 +36,35 @@ class HranaCodecTest {
   @DisplayName("repeated SQL is stored once with store_sql, unless it is longer than sqld keeps (5,000 characters)")
   void storeSqlOnlyForShortText() {
     Statement shortSql = Statement.of("INSERT INTO t VALUES (?)", 1L);
-    HranaCodec.Request repeated = HranaCodec.atomicBatch(List.of(shortSql, shortSql), 0);
+    Proto.Request repeated = new AtomicBatch(List.of(shortSql, shortSql), 0, true).request();
     assertThat(new String(repeated.body(), StandardCharsets.UTF_8)).contains("\"store_sql\"");
     assertThat(repeated.mainResult()).isEqualTo(1);
 
-    String longText = "INSERT INTO t VALUES (?)" + " ".repeat(HranaCodec.MAX_STORED_SQL_LENGTH);
+    String longText = "INSERT INTO t VALUES (?)" + " ".repeat(AtomicBatch.MAX_STORED_SQL_LENGTH);
     Statement longSql = Statement.of(longText, 1L);
-    HranaCodec.Request inline = HranaCodec.atomicBatch(List.of(longSql, longSql), 0);
+    Proto.Request inline = new AtomicBatch(List.of(longSql, longSql), 0, true).request();
     assertThat(new String(inline.body(), StandardCharsets.UTF_8)).doesNotContain("store_sql");
     assertThat(inline.mainResult()).isZero();
   }
 
   @Test
+  @DisplayName("over v3 every step from the first statement to COMMIT also needs a transaction (not is_autocommit);"
+      + " over v2, which may refuse that condition, none does")
+  void autocommitGuard() {
+    List<Statement> statements = List.of(Statement.of("INSERT INTO t VALUES (1)"), Statement.of("INSERT INTO t VALUES (2)"));
+    String v3 = new String(new AtomicBatch(statements, 0, true).request().body(), StandardCharsets.UTF_8);
+    String v2 = new String(new AtomicBatch(statements, 0, false).request().body(), StandardCharsets.UTF_8);
+    String guard = "{\"type\":\"not\",\"cond\":{\"type\":\"is_autocommit\"}}";
+    // two statements, the deadline guard and COMMIT
+    assertThat(v3.split(java.util.regex.Pattern.quote(guard), -1)).hasSize(5);
+    assertThat(v3).contains("{\"type\":\"and\",\"conds\":[{\"type\":\"ok\",\"step\":0}," + guard + "]}");
+    assertThat(v2).doesNotContain("is_autocommit");
+  }
+
+  @Test
   @DisplayName("reads every value type exactly, 64-bit integers included")
   void values() throws Exception {
-    List<StreamResult> results = HranaCodec.parsePipeline(json(OK), 2);
+    List<StreamResult> results = Decode.parsePipeline(json(OK), 2);
     Object[] row = results.get(0).stmtResult.rows().get(0);
     assertThat(row[0]).isEqualTo(Long.MAX_VALUE);
     assertThat(row[1]).isEqualTo("x");
@@ -62,26 +78,26 @@ class HranaCodecTest {
   void truncatedAnywhere() {
     for (int cut = 0; cut < OK.length() - 1; cut++) {
       byte[] body = json(OK.substring(0, cut));
-      assertThatThrownBy(() -> HranaCodec.parsePipeline(body, 2)).isInstanceOf(MalformedResponseException.class);
+      assertThatThrownBy(() -> Decode.parsePipeline(body, 2)).isInstanceOf(MalformedResponseException.class);
     }
   }
 
   @Test
   @DisplayName("an error object, trailing garbage, or the wrong number of results is malformed")
   void errorShaped() {
-    assertThatThrownBy(() -> HranaCodec.parsePipeline(json("{\"error\":\"boom\"}"), 2))
+    assertThatThrownBy(() -> Decode.parsePipeline(json("{\"error\":\"boom\"}"), 2))
         .isInstanceOf(MalformedResponseException.class);
-    assertThatThrownBy(() -> HranaCodec.parsePipeline(json(OK + "{}"), 2))
+    assertThatThrownBy(() -> Decode.parsePipeline(json(OK + "{}"), 2))
         .isInstanceOf(MalformedResponseException.class);
-    assertThatThrownBy(() -> HranaCodec.parsePipeline(json(OK), 3)).isInstanceOf(MalformedResponseException.class);
-    assertThatThrownBy(() -> HranaCodec.parsePipeline(json("<html>502</html>"), 2))
+    assertThatThrownBy(() -> Decode.parsePipeline(json(OK), 3)).isInstanceOf(MalformedResponseException.class);
+    assertThatThrownBy(() -> Decode.parsePipeline(json("<html>502</html>"), 2))
         .isInstanceOf(MalformedResponseException.class);
   }
 
   @Test
   @DisplayName("writes integers as strings and closes the stream in the same pipeline")
   void request() {
-    String body = new String(HranaCodec.execute(Statement.of("SELECT ?, ?, ?", 42L, "t\"x", null), true).body(),
+    String body = new String(Encode.execute(Statement.of("SELECT ?, ?, ?", 42L, "t\"x", null), true).body(),
         StandardCharsets.UTF_8);
     assertThat(body).isEqualTo("{\"baton\":null,\"requests\":[{\"type\":\"execute\",\"stmt\":{\"sql\":\"SELECT ?, ?, ?\","
         + "\"args\":[{\"type\":\"integer\",\"value\":\"42\"},{\"type\":\"text\",\"value\":\"t\\\"x\"},{\"type\":\"null\"}],"
@@ -92,12 +108,12 @@ class HranaCodecTest {
   @DisplayName("never writes invalid JSON: a lone surrogate goes out as U+FFFD, a surrogate pair unchanged")
   void loneSurrogates() throws Exception {
     String emoji = "\uD83D\uDE00";
-    List<String> sent = textValues(HranaCodec.executeEach(List.of(
+    List<String> sent = textValues(Encode.executeEach(List.of(
         Statement.of("INSERT INTO t VALUES (?, ?, ?, ?)", "a\uD800b", "end\uD800", "\uDC00start", emoji + "\uDE00"),
         Statement.of("INSERT INTO t VALUES (?)", "fine " + emoji))).body());
     assertThat(sent).containsExactly("a\uFFFDb", "end\uFFFD", "\uFFFDstart", emoji + "\uFFFD", "fine " + emoji);
 
-    List<String> batch = textValues(HranaCodec.atomicBatch(List.of(Statement.of("SELECT ?", "[\"x\uDBFF\"]")), 0).body());
+    List<String> batch = textValues(new AtomicBatch(List.of(Statement.of("SELECT ?", "[\"x\uDBFF\"]")), 0, true).request().body());
     assertThat(batch).first().isEqualTo("[\"x\uFFFD\"]"); // then the deadline guard's integer
   }
 
@@ -105,7 +121,7 @@ class HranaCodecTest {
   @DisplayName("leaves a string without lone surrogates as it is (the same instance)")
   void wellFormedIsFreeForValidText() {
     String valid = "owner \uD83D\uDE00 \u00e9";
-    assertThat(HranaCodec.wellFormed(valid)).isSameAs(valid);
+    assertThat(Encode.wellFormed(valid)).isSameAs(valid);
   }
 
   /**
@@ -123,7 +139,7 @@ class HranaCodecTest {
           field = p.currentName();
         } else if (t == JsonToken.VALUE_STRING) {
           String text = p.getText();
-          assertThat(HranaCodec.wellFormed(text)).as("a string in the body is well-formed UTF-16").isSameAs(text);
+          assertThat(Encode.wellFormed(text)).as("a string in the body is well-formed UTF-16").isSameAs(text);
           if ("value".equals(field)) {
             values.add(text);
           }
