@@ -11,7 +11,7 @@ import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
-import dev.heartbeatstore.internal.StoreFactory;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.testsupport.Sqld;
 import java.io.BufferedReader;
@@ -311,7 +311,7 @@ class JournalTest {
   }
 
   private ReplicationAccess replication(String side) {
-    return StoreFactory.openReplicationAccess(both(sqld.url()).build(), side);
+    return Backends.openReplicationAccess(both(sqld.url()).build(), side);
   }
 
   private static <T> List<List<T>> chunks(List<T> list, int size) {

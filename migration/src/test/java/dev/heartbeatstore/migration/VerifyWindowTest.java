@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.postgres.IsolatedSchema;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.testsupport.Sqld;
 import dev.heartbeatstore.testsupport.TestSqld;
@@ -153,7 +153,7 @@ class VerifyWindowTest {
   }
 
   private MigrationAccess access(String backend) {
-    return StoreFactory.openMigrationAccess(config, backend);
+    return Backends.openMigrationAccess(config, backend);
   }
 
   private static Heartbeat heartbeat(Instant at) {

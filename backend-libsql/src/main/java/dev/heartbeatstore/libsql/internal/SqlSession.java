@@ -10,7 +10,7 @@ import java.util.List;
  * <p>Every call has the session's deadline; errors arrive already translated into the contract's
  * exceptions. {@code operation} ({@code "heartbeats.store"}) names the call in messages.
  */
-public interface SqlSession extends AutoCloseable {
+interface SqlSession extends AutoCloseable {
 
   /**
    * Runs a read and returns its rows; each row holds {@link Long}, {@link Double}, {@link String},
