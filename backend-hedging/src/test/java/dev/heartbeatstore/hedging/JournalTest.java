@@ -13,7 +13,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
 import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.ReplicationAccess;
-import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
 import dev.heartbeatstore.HeartbeatStores;
-import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;

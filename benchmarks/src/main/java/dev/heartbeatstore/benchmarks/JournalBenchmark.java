@@ -7,7 +7,7 @@ import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.hedging.JournalDrain;
 import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.ReplicationAccess;
-import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;

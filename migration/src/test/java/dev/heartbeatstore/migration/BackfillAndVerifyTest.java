@@ -9,7 +9,7 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.postgres.IsolatedSchema;
 import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
-import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

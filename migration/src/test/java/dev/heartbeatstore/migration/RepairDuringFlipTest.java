@@ -12,7 +12,7 @@ import dev.heartbeatstore.postgres.IsolatedSchema;
 import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
-import dev.heartbeatstore.testsupport.FreezingTcpProxy;
+import dev.heartbeatstore.testsupport.servers.FreezingTcpProxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -40,7 +40,7 @@ class RepairDuringFlipTest {
   @EnumSource(HedgingMode.class)
   void flipAndRollback(HedgingMode mode) throws Exception {
     try (IsolatedSchema postgres = IsolatedSchema.create();
-        dev.heartbeatstore.testsupport.Sqld sqld = dev.heartbeatstore.testsupport.TestSqld.startDedicated();
+        dev.heartbeatstore.testsupport.servers.Sqld sqld = dev.heartbeatstore.testsupport.servers.TestSqld.startDedicated();
         FreezingTcpProxy toTurso = new FreezingTcpProxy("127.0.0.1", sqld.port());
         FreezingTcpProxy toPostgres = proxyTo(postgres.url())) {
       HeartbeatStoreConfig direct = HeartbeatStoreConfig.builder().backend("hedging")
