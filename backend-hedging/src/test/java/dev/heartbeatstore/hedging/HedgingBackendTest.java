@@ -16,7 +16,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
 import dev.heartbeatstore.IndexParams;
 import dev.heartbeatstore.StoreUnavailableException;
-import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStores;
-import dev.heartbeatstore.testsupport.TestPostgres;
+import dev.heartbeatstore.testsupport.servers.TestPostgres;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;

@@ -11,9 +11,9 @@ import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
-import dev.heartbeatstore.internal.StoreFactory;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.ReplicationAccess;
-import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -311,7 +311,7 @@ class JournalTest {
   }
 
   private ReplicationAccess replication(String side) {
-    return StoreFactory.openReplicationAccess(both(sqld.url()).build(), side);
+    return Backends.openReplicationAccess(both(sqld.url()).build(), side);
   }
 
   private static <T> List<List<T>> chunks(List<T> list, int size) {

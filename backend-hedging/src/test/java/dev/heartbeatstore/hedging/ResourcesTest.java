@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
-import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

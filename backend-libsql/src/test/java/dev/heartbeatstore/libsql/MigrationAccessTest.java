@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
-import dev.heartbeatstore.internal.StoreFactory;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.MigrationAccess.HeartbeatCursor;
-import dev.heartbeatstore.testsupport.Sqld;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,7 +43,7 @@ class MigrationAccessTest {
   @DisplayName("over HTTP: batches larger than one multi-row statement, inserted, skipped, upserted and deleted whole")
   void largeBatchesRemote() {
     try (Sqld sqld = TestSqld.startDedicated();
-         MigrationAccess access = StoreFactory.openMigrationAccess(Fixtures.config(sqld.url()).build(), "turso")) {
+         MigrationAccess access = Backends.openMigrationAccess(Fixtures.config(sqld.url()).build(), "turso")) {
       largeBatches(access);
     }
   }
@@ -51,7 +51,7 @@ class MigrationAccessTest {
   @Test
   @DisplayName("on a file: the same large batches")
   void largeBatchesFile() {
-    try (MigrationAccess access = StoreFactory.openMigrationAccess(
+    try (MigrationAccess access = Backends.openMigrationAccess(
         Fixtures.config("file:" + dir.resolve("large.db")).build(), "turso")) {
       largeBatches(access);
     }
@@ -85,7 +85,7 @@ class MigrationAccessTest {
   }
 
   private static void exercise(String url) {
-    try (MigrationAccess access = StoreFactory.openMigrationAccess(Fixtures.config(url).build(), "turso")) {
+    try (MigrationAccess access = Backends.openMigrationAccess(Fixtures.config(url).build(), "turso")) {
       assertThat(access.backendName()).isEqualTo("turso");
       assertThat(access.schemaVersion()).isEqualTo(access.expectedSchemaVersion()).isEqualTo("4");
       assertThat(access.countHeartbeats()).isZero();

@@ -13,7 +13,7 @@ import dev.heartbeatstore.IndexParams;
 import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.libsql.HttpFaultProxy.Mode;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

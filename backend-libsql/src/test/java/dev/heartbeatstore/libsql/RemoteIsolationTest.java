@@ -11,7 +11,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.IndexParams;
 import dev.heartbeatstore.libsql.internal.LibsqlStore;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.libsql.HttpFaultProxy.Mode;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -15,7 +15,7 @@ import dev.heartbeatstore.IndexParams;
 import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.libsql.HttpFaultProxy.Mode;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -4,7 +4,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.postgres.internal.PostgresUrl;
-import dev.heartbeatstore.testsupport.TestPostgres;
+import dev.heartbeatstore.testsupport.servers.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,6 +1,5 @@
 package dev.heartbeatstore.postgres;
 
-import dev.heartbeatstore.testsupport.FreezingTcpProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.postgres.internal.PostgresUrl;
+import dev.heartbeatstore.testsupport.servers.FreezingTcpProxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,5 @@
 package dev.heartbeatstore.postgres;
 
-import dev.heartbeatstore.testsupport.FreezingTcpProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeatstore.Heartbeat;
@@ -9,6 +8,7 @@ import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.IndexParams;
 import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.postgres.internal.PostgresUrl;
+import dev.heartbeatstore.testsupport.servers.FreezingTcpProxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -1,6 +1,5 @@
 package dev.heartbeatstore.postgres;
 
-import dev.heartbeatstore.testsupport.FreezingTcpProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -14,6 +13,7 @@ import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.postgres.internal.PostgresUrl;
 import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.postgres.internal.PostgresUrl;
+import dev.heartbeatstore.testsupport.servers.FreezingTcpProxy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

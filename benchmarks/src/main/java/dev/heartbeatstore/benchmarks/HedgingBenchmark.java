@@ -5,9 +5,12 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
 import dev.heartbeatstore.HeartbeatStores;
-import dev.heartbeatstore.hedging.internal.HedgingStore;
-import dev.heartbeatstore.testsupport.Sqld;
-import java.lang.reflect.Field;
+import dev.heartbeatstore.testsupport.servers.Sqld;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,7 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
@@ -53,8 +58,13 @@ final class HedgingBenchmark {
   private static final Duration DRAIN_WAIT = Duration.ofMillis(500);
   private static final long STALL_NANOS = Duration.ofMillis(20).toNanos();
 
+  /** The gauge of queued secondary writes the hedging backend publishes (docs/hedging.md). */
+  private static final String QUEUE_DEPTH = "hedging.secondary.queue.depth";
+
   private final String url;
   private final String schemaUrl;
+  /** Each hedging store's own metrics, where the harness reads its queue depth. */
+  private final Map<HeartbeatStore, InMemoryMetricReader> metrics = new IdentityHashMap<>();
   private long sequence;
 
   HedgingBenchmark(String url) {
@@ -120,6 +130,7 @@ final class HedgingBenchmark {
           for (HeartbeatStore store : stores) {
             if (store != null) {
               store.close();
+              metrics.remove(store);
             }
           }
         }
@@ -197,6 +208,23 @@ final class HedgingBenchmark {
     HeartbeatStoreConfig.Builder b = HeartbeatStoreConfig.builder()
         .databaseUrl(schemaUrl)
         .hedgingSecondaryTimeout(SECONDARY_TIMEOUT);
+    if (c == Case.PRIMARY || c == Case.SECONDARY) {
+      return openRaw(c, b, live);
+    }
+    InMemoryMetricReader reader = InMemoryMetricReader.create();
+    b.openTelemetry(OpenTelemetrySdk.builder()
+        .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build())
+        .build());
+    HeartbeatStore store = openRaw(c, b, live, down, hung);
+    metrics.put(store, reader);
+    return store;
+  }
+
+  private static HeartbeatStore openRaw(Case c, HeartbeatStoreConfig.Builder b, Sqld live) {
+    return openRaw(c, b, live, live, live);
+  }
+
+  private static HeartbeatStore openRaw(Case c, HeartbeatStoreConfig.Builder b, Sqld live, Sqld down, Sqld hung) {
     switch (c) {
       case PRIMARY:
         return HeartbeatStores.open(b.backend("postgres").build());
@@ -275,7 +303,7 @@ final class HedgingBenchmark {
     }
   }
 
-  private static void drainAll(HeartbeatStore[] stores, long[] drainWaits) {
+  private void drainAll(HeartbeatStore[] stores, long[] drainWaits) {
     for (int k = 0; k < stores.length; k++) {
       if (stores[k] != null) {
         drainWaits[k] += drain(stores[k], Duration.ofSeconds(5), true);
@@ -286,20 +314,20 @@ final class HedgingBenchmark {
   /**
    * Waits until a hedging store has no queued secondary write, or its queue stopped shrinking for
    * {@link #STALL_NANOS} (lanes blocked on a down or hung secondary: nothing to wait for), or {@code max};
-   * returns the nanoseconds waited.
+   * returns the nanoseconds waited. The queue is read from the store's {@value #QUEUE_DEPTH} gauge.
    */
-  private static long drain(HeartbeatStore store, Duration max, boolean stopWhenStalled) {
-    HedgingStore hedging = hedging(store);
-    if (hedging == null) {
+  private long drain(HeartbeatStore store, Duration max, boolean stopWhenStalled) {
+    InMemoryMetricReader reader = metrics.get(store);
+    if (reader == null) {
       return 0;
     }
     long t0 = System.nanoTime();
     long deadline = t0 + max.toNanos();
-    int last = hedging.pendingSecondaryWrites();
+    long last = queueDepth(reader);
     long lastChange = t0;
     while (last > 0 && System.nanoTime() < deadline) {
       LockSupport.parkNanos(200_000);
-      int now = hedging.pendingSecondaryWrites();
+      long now = queueDepth(reader);
       long at = System.nanoTime();
       if (now != last) {
         last = now;
@@ -311,22 +339,17 @@ final class HedgingBenchmark {
     return System.nanoTime() - t0;
   }
 
-  /** The hedging store inside the validating wrapper HeartbeatStores puts around every backend, or null. */
-  private static HedgingStore hedging(HeartbeatStore store) {
-    if (!store.backendName().equals("hedging")) {
-      return null;
+  /** The latest value of the hedging store's queue-depth gauge; 0 when it publishes none (sync mode). */
+  private static long queueDepth(InMemoryMetricReader reader) {
+    long depth = 0;
+    for (MetricData metric : reader.collectAllMetrics()) {
+      if (metric.getName().equals(QUEUE_DEPTH)) {
+        for (LongPointData point : metric.getLongGaugeData().getPoints()) {
+          depth += point.getValue();
+        }
+      }
     }
-    if (store instanceof HedgingStore h) {
-      return h;
-    }
-    try {
-      Field f = store.getClass().getDeclaredField("backend");
-      f.setAccessible(true);
-      Object inner = f.get(store);
-      return inner instanceof HedgingStore h ? h : null;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
-    }
+    return depth;
   }
 
   private static long cpuNanos(long pid) {

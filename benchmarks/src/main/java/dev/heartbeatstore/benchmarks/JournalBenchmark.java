@@ -5,9 +5,9 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.hedging.JournalDrain;
-import dev.heartbeatstore.internal.StoreFactory;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.ReplicationAccess;
-import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,7 +58,7 @@ final class JournalBenchmark {
             HeartbeatStoreConfig.HedgingMode.ASYNC).databaseUrl(schemaUrl).tursoDatabaseUrl(secondary.url()).build();
         List<Heartbeat> rows = rows();
         // The secondary's schema exists (it was there before the outage), then it goes down.
-        try (ReplicationAccess ignored = StoreFactory.openReplicationAccess(config, "turso")) {
+        try (ReplicationAccess ignored = Backends.openReplicationAccess(config, "turso")) {
           secondary.kill();
         }
         try (HeartbeatStore hedging = HeartbeatStores.open(config)) {
@@ -68,8 +68,8 @@ final class JournalBenchmark {
         }
         secondary.restart();
         double relay;
-        try (ReplicationAccess journal = StoreFactory.openReplicationAccess(config, "postgres");
-             ReplicationAccess target = StoreFactory.openReplicationAccess(config, "turso")) {
+        try (ReplicationAccess journal = Backends.openReplicationAccess(config, "postgres");
+             ReplicationAccess target = Backends.openReplicationAccess(config, "turso")) {
           long depth = journal.stats().depth();
           if (depth < rows.size()) {
             throw new IllegalStateException("the journal holds " + depth + " entries, expected " + rows.size());

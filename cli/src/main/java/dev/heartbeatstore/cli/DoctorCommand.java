@@ -3,7 +3,7 @@ package dev.heartbeatstore.cli;
 import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreException;
-import dev.heartbeatstore.internal.StoreFactory;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import java.io.PrintWriter;
@@ -25,7 +25,7 @@ final class DoctorCommand extends ConfiguredCommand {
     boolean badSetting = false;
     for (String side : ConnectionOptions.sides(config)) {
       String name = ConnectionOptions.describe(config, side);
-      try (MigrationAccess access = StoreFactory.openMigrationAccess(checkOnly, side)) {
+      try (MigrationAccess access = Backends.openMigrationAccess(checkOnly, side)) {
         out.printf("%s: reachable, authenticated, schema version %s (library expects %s): OK%n", name,
             access.schemaVersion(), access.expectedSchemaVersion());
       } catch (ConfigurationException e) {
@@ -44,7 +44,7 @@ final class DoctorCommand extends ConfiguredCommand {
     }
     if (healthy && HeartbeatStoreConfig.HEDGING.equals(config.backend())) {
       for (String side : ConnectionOptions.sides(config)) {
-        try (ReplicationAccess journal = StoreFactory.openReplicationAccess(checkOnly, side)) {
+        try (ReplicationAccess journal = Backends.openReplicationAccess(checkOnly, side)) {
           ReplicationAccess.Stats s = journal.stats();
           out.printf("journal of %s: depth %d, lag %.1f s, dead letters %d%n", side, s.depth(),
               s.lag().toMillis() / 1000.0, s.deadLetters());

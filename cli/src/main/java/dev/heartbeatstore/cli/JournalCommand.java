@@ -3,7 +3,7 @@ package dev.heartbeatstore.cli;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.hedging.JournalDrain;
-import dev.heartbeatstore.internal.StoreFactory;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess.DeadLetter;
 import dev.heartbeatstore.spi.ReplicationAccess.Stats;
@@ -40,10 +40,10 @@ final class JournalCommand extends ConfiguredCommand {
     Duration timeout = HeartbeatStoreConfig.parseDuration("--timeout", drainTimeout);
     String primary = config.hedgingPrimary();
     String secondary = config.hedgingSecondary();
-    try (ReplicationAccess primarySide = StoreFactory.openReplicationAccess(config, primary)) {
+    try (ReplicationAccess primarySide = Backends.openReplicationAccess(config, primary)) {
       ReplicationAccess secondarySide;
       try {
-        secondarySide = StoreFactory.openReplicationAccess(config, secondary);
+        secondarySide = Backends.openReplicationAccess(config, secondary);
       } catch (HeartbeatStoreException e) {
         // Watching the journal matters most while the secondary is down.
         print(out, ConnectionOptions.describe(config, primary), primarySide, secondary);

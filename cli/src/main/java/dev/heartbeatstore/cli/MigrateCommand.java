@@ -2,7 +2,7 @@ package dev.heartbeatstore.cli;
 
 import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.internal.StoreFactory;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -20,7 +20,7 @@ final class MigrateCommand extends ConfiguredCommand {
     PrintWriter out = out();
     HeartbeatStoreConfig config = settings().migrate(!check).build();
     for (String side : ConnectionOptions.sides(config)) {
-      try (MigrationAccess access = StoreFactory.openMigrationAccess(config, side)) {
+      try (MigrationAccess access = Backends.openMigrationAccess(config, side)) {
         out.printf("%s: schema version %s (%s)%n", ConnectionOptions.describe(config, side), access.schemaVersion(),
             check ? "checked, current" : "applied, current");
       } catch (ConfigurationException e) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeatstore.migration.MigrationFixture;
 import dev.heartbeatstore.postgres.IsolatedSchema;
-import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.io.Reader;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.IndexParams;
 import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.postgres.IsolatedSchema;
-import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -2,8 +2,8 @@ package dev.heartbeatstore.it;
 
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.testsupport.HeartbeatStoreContract;
-import dev.heartbeatstore.testsupport.TestPostgres;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.TestPostgres;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import org.junit.jupiter.api.DisplayName;
 
 @DisplayName("Hedging backend (PostgreSQL primary, libSQL secondary, sync) honours the contract")

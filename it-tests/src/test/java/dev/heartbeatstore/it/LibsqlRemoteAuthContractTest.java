@@ -2,9 +2,9 @@ package dev.heartbeatstore.it;
 
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.testsupport.HeartbeatStoreContract;
-import dev.heartbeatstore.testsupport.JwtKeys;
-import dev.heartbeatstore.testsupport.Sqld;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.JwtKeys;
+import dev.heartbeatstore.testsupport.servers.Sqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;

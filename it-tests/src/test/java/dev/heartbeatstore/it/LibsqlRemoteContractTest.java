@@ -2,7 +2,7 @@ package dev.heartbeatstore.it;
 
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.testsupport.HeartbeatStoreContract;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import org.junit.jupiter.api.DisplayName;
 
 @DisplayName("libSQL backend over Hrana (real sqld) honours the contract")

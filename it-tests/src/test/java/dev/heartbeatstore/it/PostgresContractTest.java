@@ -2,7 +2,7 @@ package dev.heartbeatstore.it;
 
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.testsupport.HeartbeatStoreContract;
-import dev.heartbeatstore.testsupport.TestPostgres;
+import dev.heartbeatstore.testsupport.servers.TestPostgres;
 import org.junit.jupiter.api.DisplayName;
 
 @DisplayName("PostgreSQL backend honours the contract")

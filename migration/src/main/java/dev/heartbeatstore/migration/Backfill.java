@@ -3,7 +3,7 @@ package dev.heartbeatstore.migration;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.internal.StoreFactory;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.MigrationAccess.HeartbeatCursor;
 import java.nio.file.Path;
@@ -111,8 +111,8 @@ public final class Backfill {
       t.setDaemon(true);
       return t;
     });
-    try (MigrationAccess source = retry.call(from, "open", () -> StoreFactory.openMigrationAccess(config, from));
-        MigrationAccess target = retry.call(to, "open", () -> StoreFactory.openMigrationAccess(config, to))) {
+    try (MigrationAccess source = retry.call(from, "open", () -> Backends.openMigrationAccess(config, from));
+        MigrationAccess target = retry.call(to, "open", () -> Backends.openMigrationAccess(config, to))) {
       String fromIdentity = retry.call(from, "read its identity", source::databaseIdentity);
       String toIdentity = retry.call(to, "read its identity", target::databaseIdentity);
       if (restart) {

@@ -4,7 +4,7 @@ import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.internal.StoreFactory;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.MigrationAccess.HeartbeatCursor;
 import dev.heartbeatstore.spi.ReplicationAccess;
@@ -46,10 +46,10 @@ final class Side implements AutoCloseable {
   }
 
   static Side open(HeartbeatStoreConfig config, String name, Retry retry) {
-    MigrationAccess tables = retry.call(name, "open", () -> StoreFactory.openMigrationAccess(config, name));
+    MigrationAccess tables = retry.call(name, "open", () -> Backends.openMigrationAccess(config, name));
     try {
       ReplicationAccess journal = retry.call(name, "open its journal",
-          () -> StoreFactory.openReplicationAccess(config, name));
+          () -> Backends.openReplicationAccess(config, name));
       return new Side(name, tables, journal, null, retry);
     } catch (ConfigurationException e) {
       return new Side(name, tables, null, e.getMessage(), retry);

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.postgres.IsolatedSchema;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
-import dev.heartbeatstore.testsupport.Sqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,6 +197,6 @@ class BackfillAndVerifyTest {
   }
 
   private MigrationAccess access(String backend) {
-    return StoreFactory.openMigrationAccess(config, backend);
+    return Backends.openMigrationAccess(config, backend);
   }
 }

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.StoreUnavailableException;
-import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.postgres.IsolatedSchema;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
-import dev.heartbeatstore.testsupport.Sqld;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,7 +165,7 @@ class BackfillFaultsTest {
       assertThat(resumed.await(0, TimeUnit.SECONDS)).isTrue();
       assertThat(result.retries()).as("calls to the frozen server timed out and were tried again").isPositive();
       assertThat(count(config, "turso")).isEqualTo(HEARTBEATS);
-      try (MigrationAccess turso = StoreFactory.openMigrationAccess(config, "turso")) {
+      try (MigrationAccess turso = Backends.openMigrationAccess(config, "turso")) {
         assertThat(turso.countMonitors()).isEqualTo(MONITORS);
       }
       assertThat(Verifier.builder(config).build().run().identical()).isTrue();
@@ -204,7 +204,7 @@ class BackfillFaultsTest {
   }
 
   private static long count(HeartbeatStoreConfig config, String backend) {
-    try (MigrationAccess access = StoreFactory.openMigrationAccess(config, backend)) {
+    try (MigrationAccess access = Backends.openMigrationAccess(config, backend)) {
       return access.countHeartbeats();
     }
   }

@@ -3,12 +3,12 @@ package dev.heartbeatstore.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.postgres.IsolatedSchema;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
-import dev.heartbeatstore.testsupport.JwtKeys;
-import dev.heartbeatstore.testsupport.Sqld;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.JwtKeys;
+import dev.heartbeatstore.testsupport.servers.Sqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.DisplayName;
@@ -60,7 +60,7 @@ class DatabaseIdentityTest {
   }
 
   private static String identity(HeartbeatStoreConfig config, String backend) {
-    try (MigrationAccess access = StoreFactory.openMigrationAccess(config, backend)) {
+    try (MigrationAccess access = Backends.openMigrationAccess(config, backend)) {
       return access.databaseIdentity();
     }
   }

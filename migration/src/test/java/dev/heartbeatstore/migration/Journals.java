@@ -1,7 +1,7 @@
 package dev.heartbeatstore.migration;
 
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.internal.StoreFactory;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import java.time.Duration;
 import java.util.List;
@@ -14,8 +14,8 @@ final class Journals {
   /** Waits until neither side's journal has a pending entry; fails after {@code limit}. */
   static void awaitDrained(HeartbeatStoreConfig config, Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
-    try (ReplicationAccess pg = StoreFactory.openReplicationAccess(config, "postgres");
-        ReplicationAccess turso = StoreFactory.openReplicationAccess(config, "turso")) {
+    try (ReplicationAccess pg = Backends.openReplicationAccess(config, "postgres");
+        ReplicationAccess turso = Backends.openReplicationAccess(config, "turso")) {
       while (true) {
         long depth = 0;
         for (ReplicationAccess side : List.of(pg, turso)) {

@@ -1,6 +1,5 @@
 package dev.heartbeatstore.migration;
 
-import dev.heartbeatstore.testsupport.FreezingTcpProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeatstore.Heartbeat;
@@ -9,10 +8,11 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
 import dev.heartbeatstore.HeartbeatStores;
-import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.postgres.IsolatedSchema;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
+import dev.heartbeatstore.testsupport.servers.FreezingTcpProxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -40,7 +40,7 @@ class RepairDuringFlipTest {
   @EnumSource(HedgingMode.class)
   void flipAndRollback(HedgingMode mode) throws Exception {
     try (IsolatedSchema postgres = IsolatedSchema.create();
-        dev.heartbeatstore.testsupport.Sqld sqld = dev.heartbeatstore.testsupport.TestSqld.startDedicated();
+        dev.heartbeatstore.testsupport.servers.Sqld sqld = dev.heartbeatstore.testsupport.servers.TestSqld.startDedicated();
         FreezingTcpProxy toTurso = new FreezingTcpProxy("127.0.0.1", sqld.port());
         FreezingTcpProxy toPostgres = proxyTo(postgres.url())) {
       HeartbeatStoreConfig direct = HeartbeatStoreConfig.builder().backend("hedging")
@@ -91,7 +91,7 @@ class RepairDuringFlipTest {
       for (String side : List.of("postgres", "turso")) {
         assertPresent(direct, side, first);
         assertPresent(direct, side, second);
-        try (ReplicationAccess access = StoreFactory.openReplicationAccess(direct, side)) {
+        try (ReplicationAccess access = Backends.openReplicationAccess(direct, side)) {
           assertThat(access.heartbeatIdsOfUser(first.deletedUser())).as("deleted on " + side).isEmpty();
           assertThat(access.heartbeatIdsOfUser(second.deletedUser())).as("deleted on " + side).isEmpty();
         }
@@ -126,13 +126,13 @@ class RepairDuringFlipTest {
   private static void assertOnlyOn(HeartbeatStoreConfig config, String side, Written w) {
     assertPresent(config, side, w);
     String other = side.equals("postgres") ? "turso" : "postgres";
-    try (MigrationAccess access = StoreFactory.openMigrationAccess(config, other)) {
+    try (MigrationAccess access = Backends.openMigrationAccess(config, other)) {
       assertThat(Rows.monitor(access, w.fresh().id())).as("not yet on " + other).isNull();
     }
   }
 
   private static void assertPresent(HeartbeatStoreConfig config, String side, Written w) {
-    try (MigrationAccess access = StoreFactory.openMigrationAccess(config, side)) {
+    try (MigrationAccess access = Backends.openMigrationAccess(config, side)) {
       assertThat(Rows.monitor(access, w.fresh().id())).as("fresh monitor on " + side).isEqualTo(w.fresh());
       assertThat(Rows.monitor(access, w.old().id())).as("old monitor on " + side).isEqualTo(w.old());
       assertThat(Rows.heartbeat(access, w.oldHeartbeat())).as("old heartbeat on " + side).isEqualTo(w.oldHeartbeat());

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.postgres.IsolatedSchema;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
-import dev.heartbeatstore.testsupport.Sqld;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -26,8 +26,8 @@ class VerifyFaultsTest {
       MigrationFixture.seed(postgres.config().build(), 20_000, 100, 31);
       Backfill.builder(config).build().run();
       List<Heartbeat> lost;
-      try (MigrationAccess pg = StoreFactory.openMigrationAccess(config, "postgres");
-          MigrationAccess turso = StoreFactory.openMigrationAccess(config, "turso")) {
+      try (MigrationAccess pg = Backends.openMigrationAccess(config, "postgres");
+          MigrationAccess turso = Backends.openMigrationAccess(config, "turso")) {
         lost = pg.heartbeatsAfter(null, 15_000).subList(14_950, 15_000);
         turso.deleteHeartbeats(lost.stream().map(Heartbeat::id).toList());
       }

@@ -8,12 +8,12 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
 import dev.heartbeatstore.HeartbeatStores;
-import dev.heartbeatstore.internal.StoreFactory;
 import dev.heartbeatstore.postgres.IsolatedSchema;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
-import dev.heartbeatstore.testsupport.Sqld;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.Sqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -47,7 +47,7 @@ class VerifyUnderTrafficTest {
       MigrationFixture.seed(postgres.config().build(), 5_000, 150, 29);
       Backfill.builder(config).build().run();
       List<HeartbeatMonitor> seededMonitors;
-      try (MigrationAccess pg = StoreFactory.openMigrationAccess(config, "postgres")) {
+      try (MigrationAccess pg = Backends.openMigrationAccess(config, "postgres")) {
         seededMonitors = pg.monitorsAfter(null, 150);
       }
 
@@ -77,8 +77,8 @@ class VerifyUnderTrafficTest {
 
       Verifier.Report settled = Verifier.builder(config).settle(Duration.ZERO).build().run();
       assertThat(settled.identical()).as("%s", settled).isTrue();
-      try (ReplicationAccess pg = StoreFactory.openReplicationAccess(config, "postgres");
-          ReplicationAccess turso = StoreFactory.openReplicationAccess(config, "turso")) {
+      try (ReplicationAccess pg = Backends.openReplicationAccess(config, "postgres");
+          ReplicationAccess turso = Backends.openReplicationAccess(config, "turso")) {
         List<UUID> acked = new ArrayList<>(traffic.heartbeats);
         for (ReplicationAccess side : List.of(pg, turso)) {
           assertThat(side.heartbeatsByIds(acked)).as("acknowledged heartbeats on " + side.backendName())

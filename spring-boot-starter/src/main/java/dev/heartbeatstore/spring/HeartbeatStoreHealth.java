@@ -2,7 +2,7 @@ package dev.heartbeatstore.spring;
 
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.internal.StoreFactory;
+import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.spi.Secrets;
@@ -228,7 +228,7 @@ final class HeartbeatStoreHealth implements AutoCloseable {
       try {
         MigrationAccess migration = this.migration;
         if (migration == null) {
-          migration = StoreFactory.openMigrationAccess(config, backend);
+          migration = Backends.openMigrationAccess(config, backend);
           synchronized (accessLock) {
             if (closed) {
               closeQuietly(migration);
@@ -239,7 +239,7 @@ final class HeartbeatStoreHealth implements AutoCloseable {
         }
         ReplicationAccess replication = this.replication;
         if (hedgingSide && replication == null) {
-          replication = StoreFactory.openReplicationAccess(config, backend);
+          replication = Backends.openReplicationAccess(config, backend);
           synchronized (accessLock) {
             if (closed) {
               closeQuietly(replication);

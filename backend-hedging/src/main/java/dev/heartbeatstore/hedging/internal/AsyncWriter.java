@@ -83,11 +83,6 @@ final class AsyncWriter extends SecondaryWriter {
     }
   }
 
-  @Override
-  int pending() {
-    return pending.get();
-  }
-
   /** Waits up to the drain timeout for queued writes, then counts what it abandons. */
   @Override
   public void close() {

@@ -132,11 +132,6 @@ public final class HedgingStore implements HeartbeatStore {
     return HeartbeatStoreConfig.HEDGING;
   }
 
-  /** Secondary writes accepted and not yet applied (async mode). */
-  public int pendingSecondaryWrites() {
-    return writer.pending();
-  }
-
   @Override
   public void close() {
     try {

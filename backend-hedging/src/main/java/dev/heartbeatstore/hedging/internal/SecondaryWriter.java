@@ -39,9 +39,6 @@ abstract class SecondaryWriter implements AutoCloseable {
   /** Hands a write over; never throws, never blocks on a full queue. */
   abstract void submit(SecondaryWrite write);
 
-  /** Writes accepted but not yet applied. */
-  abstract int pending();
-
   /** Applies one write now, in the calling thread. */
   final void apply(SecondaryWrite write) {
     HeartbeatStore store = secondary.current();
@@ -162,11 +159,6 @@ abstract class SecondaryWriter implements AutoCloseable {
     @Override
     void submit(SecondaryWrite write) {
       apply(write);
-    }
-
-    @Override
-    int pending() {
-      return 0;
     }
   }
 }

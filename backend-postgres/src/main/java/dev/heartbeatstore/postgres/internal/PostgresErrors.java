@@ -25,7 +25,7 @@ import org.postgresql.util.ServerErrorMessage;
  * → {@link StoreUnavailableException}. Messages name the operation, the table and the key, and the
  * password is scrubbed from every text taken from the driver.
  */
-public final class PostgresErrors {
+final class PostgresErrors {
 
   private final String server;
   private final String password;

@@ -2,7 +2,7 @@ package dev.heartbeatstore.spring;
 
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.testsupport.HeartbeatStoreContract;
-import dev.heartbeatstore.testsupport.TestPostgres;
+import dev.heartbeatstore.testsupport.servers.TestPostgres;
 import org.junit.jupiter.api.DisplayName;
 
 /** The contract kit, unchanged, with the versions this Boot manages (HikariCP, Flyway, pgjdbc, OpenTelemetry). */

@@ -8,7 +8,7 @@ import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.libsql.internal.LibsqlLocation;
 import dev.heartbeatstore.libsql.internal.Statement;
 import dev.heartbeatstore.spi.Deadline;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package dev.heartbeatstore.testsupport;
+package dev.heartbeatstore.testsupport.servers;
 
 /** Test settings: a system property wins over the environment variable of the same name. */
 public final class TestEnvironment {

@@ -1,4 +1,4 @@
-package dev.heartbeatstore.testsupport;
+package dev.heartbeatstore.testsupport.servers;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

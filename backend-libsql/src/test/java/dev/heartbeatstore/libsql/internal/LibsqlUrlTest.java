@@ -1,10 +1,9 @@
-package dev.heartbeatstore.libsql;
+package dev.heartbeatstore.libsql.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heartbeatstore.ConfigurationException;
-import dev.heartbeatstore.libsql.internal.LibsqlLocation;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
