@@ -1277,13 +1277,13 @@ public abstract class HeartbeatStoreContract {
       List<Heartbeat> batch = IntStream.range(0, 10_001)
           .mapToObj(i -> heartbeat(user, owner, T0.plusNanos(i * 1000L)))
           .collect(Collectors.toList());
-      long recorded = recordedOperations("heartbeats", "storeAll");
+      long recorded = recordedOperations("heartbeats", "BATCH store");
 
       Throwable thrown = catchThrowable(() -> heartbeats().storeAll(batch));
 
       assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
       assertThat(thrown.getMessage()).containsPattern("\\bheartbeats\\b").contains("10000");
-      assertThat(recordedOperations("heartbeats", "storeAll")).isEqualTo(recorded);
+      assertThat(recordedOperations("heartbeats", "BATCH store")).isEqualTo(recorded);
       assertThat(heartbeats().last(user, owner)).isEmpty();
     }
 
@@ -2152,8 +2152,11 @@ public abstract class HeartbeatStoreContract {
       String owner = newOwner();
 
       assertRecorded("heartbeats", "store", () -> heartbeats().store(heartbeat(user, owner, T0)));
-      assertRecorded("heartbeats", "storeAll",
-          () -> heartbeats().storeAll(List.of(heartbeat(user, owner, T0.plusSeconds(1)))));
+      // storeAll as the semantic conventions name a batch: "BATCH store"; a batch of one row is a plain "store".
+      assertRecorded("heartbeats", "BATCH store", () -> heartbeats().storeAll(
+          List.of(heartbeat(user, owner, T0.plusSeconds(1)), heartbeat(user, owner, T0.plusSeconds(2)))));
+      assertRecorded("heartbeats", "store",
+          () -> heartbeats().storeAll(List.of(heartbeat(user, owner, T0.plusSeconds(3)))));
       assertRecorded("heartbeats", "index", () -> heartbeats().index(user, owner, IndexParams.first(5)));
       assertRecorded("heartbeats", "last", () -> heartbeats().last(user, owner));
       assertRecorded("heartbeats", "deleteAllForUser", () -> heartbeats().deleteAllForUser(user));
