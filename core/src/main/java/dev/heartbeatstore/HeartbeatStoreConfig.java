@@ -33,6 +33,8 @@ public final class HeartbeatStoreConfig {
   public static final String TIMEOUT = "HEARTBEAT_DB_TIMEOUT";
   public static final String MIGRATE = "HEARTBEAT_DB_MIGRATE";
   public static final String POOL_SIZE = "HEARTBEAT_DB_POOL_SIZE";
+  /** Which of the library's own spans and metrics to emit: {@code on}, {@code off}, {@code metrics}, {@code spans}. */
+  public static final String TELEMETRY = "HEARTBEAT_TELEMETRY";
 
   public static final String POSTGRES = "postgres";
   public static final String TURSO = "turso";
@@ -50,6 +52,65 @@ public final class HeartbeatStoreConfig {
     ASYNC
   }
 
+  /**
+   * What the library emits itself through OpenTelemetry ({@value #TELEMETRY}). Turn it {@link #OFF} when the
+   * OpenTelemetry Java agent already instruments JDBC, or the same operations are counted twice.
+   */
+  public enum Telemetry {
+    /** The {@code db.client.operation.duration} histogram and one {@code CLIENT} span per operation (the default). */
+    ON(true, true),
+    /** Neither spans nor metrics (the hedging backend's own metrics stay). */
+    OFF(false, false),
+    /** Only the {@code db.client.operation.duration} histogram. */
+    METRICS(true, false),
+    /** Only the spans. */
+    SPANS(false, true);
+
+    private final boolean metrics;
+    private final boolean spans;
+
+    Telemetry(boolean metrics, boolean spans) {
+      this.metrics = metrics;
+      this.spans = spans;
+    }
+
+    /**
+     * Whether operations record {@code db.client.operation.duration}.
+     *
+     * @return true for {@link #ON} and {@link #METRICS}
+     */
+    public boolean metrics() {
+      return metrics;
+    }
+
+    /**
+     * Whether operations emit a {@code CLIENT} span.
+     *
+     * @return true for {@link #ON} and {@link #SPANS}
+     */
+    public boolean spans() {
+      return spans;
+    }
+
+    /**
+     * Parses {@code on}, {@code off}, {@code metrics} or {@code spans}, case-insensitive.
+     *
+     * @param variable the name to put in the error message, e.g. {@value HeartbeatStoreConfig#TELEMETRY}
+     * @param value    the text to parse
+     * @return the setting
+     * @throws ConfigurationException naming {@code variable} when the value is none of those
+     */
+    public static Telemetry parse(String variable, String value) {
+      String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+      for (Telemetry t : values()) {
+        if (t.name().toLowerCase(Locale.ROOT).equals(v)) {
+          return t;
+        }
+      }
+      throw new ConfigurationException(variable + " must be on, off, metrics or spans, was '" + value + "'");
+    }
+  }
+
   private final String backend;
   private final String databaseUrl;
   private final String tursoDatabaseUrl;
@@ -62,6 +123,7 @@ public final class HeartbeatStoreConfig {
   private final Duration timeout;
   private final boolean migrate;
   private final int poolSize;
+  private final Telemetry telemetry;
   private final OpenTelemetry openTelemetry;
   private final Clock clock;
 
@@ -78,6 +140,7 @@ public final class HeartbeatStoreConfig {
     this.timeout = b.timeout;
     this.migrate = b.migrate;
     this.poolSize = b.poolSize;
+    this.telemetry = b.telemetry;
     this.openTelemetry = b.openTelemetry;
     this.clock = b.clock;
   }
@@ -133,6 +196,9 @@ public final class HeartbeatStoreConfig {
     if ((v = get(env, POOL_SIZE)) != null) {
       b.poolSize(parseInt(POOL_SIZE, v));
     }
+    if ((v = get(env, TELEMETRY)) != null) {
+      b.telemetry(Telemetry.parse(TELEMETRY, v));
+    }
     return b;
   }
 
@@ -154,6 +220,7 @@ public final class HeartbeatStoreConfig {
     b.timeout = timeout;
     b.migrate = migrate;
     b.poolSize = poolSize;
+    b.telemetry = telemetry;
     b.openTelemetry = openTelemetry;
     b.clock = clock;
     return b;
@@ -220,6 +287,15 @@ public final class HeartbeatStoreConfig {
     return poolSize;
   }
 
+  /**
+   * Which of its own spans and metrics the library emits ({@value #TELEMETRY}).
+   *
+   * @return {@link Telemetry#ON} unless set otherwise
+   */
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
   public OpenTelemetry openTelemetry() {
     return openTelemetry;
   }
@@ -243,6 +319,7 @@ public final class HeartbeatStoreConfig {
         + ", timeout=" + timeout
         + ", migrate=" + migrate
         + ", poolSize=" + poolSize
+        + ", telemetry=" + telemetry.name().toLowerCase(Locale.ROOT)
         + '}';
   }
 
@@ -260,6 +337,7 @@ public final class HeartbeatStoreConfig {
     private Duration timeout = Duration.ofSeconds(5);
     private boolean migrate = true;
     private int poolSize = 10;
+    private Telemetry telemetry = Telemetry.ON;
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
     private Clock clock = Clock.systemUTC();
 
@@ -327,6 +405,21 @@ public final class HeartbeatStoreConfig {
 
     public Builder poolSize(int poolSize) {
       this.poolSize = atLeast(POOL_SIZE, poolSize, 1);
+      return this;
+    }
+
+    /**
+     * Which of its own spans and metrics the library emits; {@link Telemetry#OFF} when the OpenTelemetry
+     * Java agent already instruments JDBC.
+     *
+     * @param telemetry the setting, not null
+     * @return this builder
+     */
+    public Builder telemetry(Telemetry telemetry) {
+      if (telemetry == null) {
+        throw new ConfigurationException(TELEMETRY + " must be on, off, metrics or spans, was null");
+      }
+      this.telemetry = telemetry;
       return this;
     }
 

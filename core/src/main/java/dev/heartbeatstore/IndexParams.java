@@ -8,13 +8,19 @@ package dev.heartbeatstore;
  * @param query {@code null} or blank for no filter; otherwise a literal substring of {@code version}
  *              (no wildcards: {@code %} and {@code _} match themselves); at most 255 characters (code points),
  *              valid Unicode text without NUL
- * @throws IllegalArgumentException naming the parameter when a value is out of range
  */
 public record IndexParams(int skip, int limit, String query) {
 
+  /** The largest {@code limit}. */
   public static final int MAX_LIMIT = 1000;
+  /** The longest {@code query}, in characters (code points). */
   public static final int MAX_QUERY_LENGTH = 255;
 
+  /**
+   * Checks every value.
+   *
+   * @throws IllegalArgumentException naming the parameter when a value is out of range
+   */
   public IndexParams {
     if (skip < 0) {
       throw new IllegalArgumentException("params.skip must be >= 0, was " + skip);
@@ -28,12 +34,22 @@ public record IndexParams(int skip, int limit, String query) {
     }
   }
 
-  /** The first {@code limit} heartbeats, unfiltered. */
+  /**
+   * The first {@code limit} heartbeats, unfiltered.
+   *
+   * @param limit rows to return, {@code 1..1000}
+   * @return the parameters
+   * @throws IllegalArgumentException naming {@code params.limit} when it is out of range
+   */
   public static IndexParams first(int limit) {
     return new IndexParams(0, limit, null);
   }
 
-  /** True when {@link #query()} filters anything. */
+  /**
+   * Whether {@link #query()} filters anything.
+   *
+   * @return false for a null or blank query
+   */
   public boolean hasQuery() {
     return query != null && !query.isBlank();
   }

@@ -455,4 +455,40 @@ class HeartbeatStoreConfigTest {
       assertThatThrownBy(() -> HeartbeatStoreConfig.fromEnvironment(null)).isInstanceOf(RuntimeException.class);
     }
   }
+
+  @Nested
+  @DisplayName("HEARTBEAT_TELEMETRY")
+  class TelemetrySwitch {
+
+    @Test
+    @DisplayName("on by default; on, off, metrics and spans in any case; toBuilder keeps it")
+    void values() {
+      assertThat(HeartbeatStoreConfig.fromEnvironment(Map.of("DATABASE_URL", PG_URL)).telemetry())
+          .isEqualTo(HeartbeatStoreConfig.Telemetry.ON);
+      for (HeartbeatStoreConfig.Telemetry t : HeartbeatStoreConfig.Telemetry.values()) {
+        HeartbeatStoreConfig config = HeartbeatStoreConfig.fromEnvironment(Map.of("DATABASE_URL", PG_URL,
+            "HEARTBEAT_TELEMETRY", " " + t.name().toLowerCase(java.util.Locale.ROOT).toUpperCase(java.util.Locale.ROOT)
+                .substring(0, 1) + t.name().toLowerCase(java.util.Locale.ROOT).substring(1) + " "));
+        assertThat(config.telemetry()).isEqualTo(t);
+        assertThat(config.toBuilder().build().telemetry()).isEqualTo(t);
+        assertThat(config.toString()).contains("telemetry=" + t.name().toLowerCase(java.util.Locale.ROOT));
+      }
+      assertThat(HeartbeatStoreConfig.Telemetry.METRICS.metrics()).isTrue();
+      assertThat(HeartbeatStoreConfig.Telemetry.METRICS.spans()).isFalse();
+      assertThat(HeartbeatStoreConfig.Telemetry.SPANS.spans()).isTrue();
+      assertThat(HeartbeatStoreConfig.Telemetry.OFF.metrics()).isFalse();
+    }
+
+    @Test
+    @DisplayName("anything else is refused, naming the variable and the accepted values")
+    void refused() {
+      assertThatThrownBy(() -> HeartbeatStoreConfig.fromEnvironment(Map.of("DATABASE_URL", PG_URL,
+          "HEARTBEAT_TELEMETRY", "false")))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("HEARTBEAT_TELEMETRY").hasMessageContaining("on, off, metrics or spans")
+          .hasMessageContaining("'false'");
+      assertThatThrownBy(() -> HeartbeatStoreConfig.builder().telemetry(null))
+          .isInstanceOf(ConfigurationException.class).hasMessageContaining("HEARTBEAT_TELEMETRY");
+    }
+  }
 }

@@ -2,6 +2,7 @@ package dev.heartbeatstore.libsql;
 
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.libsql.internal.LibsqlLocation;
 import dev.heartbeatstore.libsql.internal.LibsqlMigrationAccess;
 import dev.heartbeatstore.libsql.internal.LibsqlReplicationAccess;
 import dev.heartbeatstore.libsql.internal.LibsqlStore;
@@ -9,6 +10,8 @@ import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
+import dev.heartbeatstore.spi.TelemetryTarget;
+import java.net.URI;
 import java.util.Set;
 
 /**
@@ -32,6 +35,26 @@ public final class LibsqlProvider implements BackendProvider {
   @Override
   public String dbSystemName() {
     return "sqlite";
+  }
+
+  /**
+   * For a remote server: its host and port (443 for {@code https}, 80 for {@code http} unless the URL sets one),
+   * and the URL's path, when it has one, as {@code db.namespace}. Nothing for a local file.
+   */
+  @Override
+  public TelemetryTarget telemetryTarget(HeartbeatStoreConfig config) {
+    LibsqlLocation location = LibsqlLocation.parse(config.tursoDatabaseUrl(), config.tursoAuthToken());
+    if (!location.isRemote()) {
+      return TelemetryTarget.NONE;
+    }
+    URI uri = location.baseUri();
+    int port = uri.getPort() > 0 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+    String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("^/+|/+$", "");
+    String host = uri.getHost();
+    if (host != null && host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return new TelemetryTarget(path.isEmpty() ? null : path, host, port);
   }
 
   @Override

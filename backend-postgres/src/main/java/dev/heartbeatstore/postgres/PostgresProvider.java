@@ -5,10 +5,12 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.postgres.internal.PostgresHeartbeatStore;
 import dev.heartbeatstore.postgres.internal.PostgresMigrationAccess;
 import dev.heartbeatstore.postgres.internal.PostgresReplicationAccess;
+import dev.heartbeatstore.postgres.internal.PostgresUrl;
 import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
+import dev.heartbeatstore.spi.TelemetryTarget;
 
 /**
  * The PostgreSQL backend ({@code HEARTBEAT_DB_BACKEND=postgres}): a HikariCP pool over pgjdbc, the
@@ -27,6 +29,15 @@ public final class PostgresProvider implements BackendProvider {
   @Override
   public String dbSystemName() {
     return "postgresql";
+  }
+
+  /**
+   * The first host and port of {@code DATABASE_URL}, and its database as {@code db.namespace}, qualified by
+   * the schema ({@code database.schema}) when the URL sets {@code currentSchema} to a single one.
+   */
+  @Override
+  public TelemetryTarget telemetryTarget(HeartbeatStoreConfig config) {
+    return PostgresUrl.parse(config.databaseUrl()).telemetryTarget();
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.IndexParams;
 import dev.heartbeatstore.StoreUnavailableException;
+import io.opentelemetry.context.Scope;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * Wraps a backend's store once, the same way for every backend: validates arguments before any I/O,
- * truncates instants to microseconds, records {@code db.client.operation.duration}, refuses calls after
+ * truncates instants to microseconds, records {@code db.client.operation.duration} and a {@code CLIENT} span
+ * ({@link OperationTelemetry}), refuses calls after
  * {@link #close()} ({@link IllegalStateException}) and makes sure a call that close() ended throws an exception of
  * the contract.
  */
@@ -29,14 +31,14 @@ final class CheckedHeartbeatStore implements HeartbeatStore {
   static final String MONITORS = "heartbeat_monitors";
 
   private final HeartbeatStore backend;
-  private final OperationMetrics metrics;
+  private final OperationTelemetry telemetry;
   private final HeartbeatRepository heartbeats;
   private final HeartbeatMonitorRepository monitors;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  CheckedHeartbeatStore(HeartbeatStore backend, OperationMetrics metrics) {
+  CheckedHeartbeatStore(HeartbeatStore backend, OperationTelemetry telemetry) {
     this.backend = backend;
-    this.metrics = metrics;
+    this.telemetry = telemetry;
     this.heartbeats = new Heartbeats(backend.heartbeats());
     this.monitors = new Monitors(backend.monitors());
   }
@@ -69,20 +71,31 @@ final class CheckedHeartbeatStore implements HeartbeatStore {
   }
 
   private <T> T timed(String collection, String operation, Supplier<T> call) {
+    return timed(collection, operation, operation, 0, call);
+  }
+
+  /**
+   * Runs one operation inside its telemetry.
+   *
+   * @param method    the repository method, for messages
+   * @param operation the operation's name for telemetry: what one row of a batch would be
+   * @param batchSize the rows of a batch call, 0 for a single operation
+   */
+  private <T> T timed(String collection, String method, String operation, int batchSize, Supplier<T> call) {
     if (closed.get()) {
-      throw new IllegalStateException("the heartbeat store is closed (" + collection + "." + operation + ")");
+      throw new IllegalStateException("the heartbeat store is closed (" + collection + "." + method + ")");
     }
-    long start = metrics.start();
-    try {
+    OperationTelemetry.Operation op = telemetry.start(collection, operation, batchSize);
+    try (Scope ignored = op.makeCurrent()) {
       T result = call.get();
-      metrics.success(collection, operation, start);
+      op.success();
       return result;
     } catch (RuntimeException e) {
-      RuntimeException thrown = closed.get() ? endedByClose(collection, operation, e) : e;
-      metrics.failure(collection, operation, start, thrown);
+      RuntimeException thrown = closed.get() ? endedByClose(collection, method, e) : e;
+      op.failure(thrown);
       throw thrown;
     } catch (Error e) {
-      metrics.failure(collection, operation, start, e);
+      op.failure(e);
       throw e;
     }
   }
@@ -152,7 +165,11 @@ final class CheckedHeartbeatStore implements HeartbeatStore {
         return;
       }
       List<Heartbeat> batch = java.util.Collections.unmodifiableList(copy); // ours alone: no second copy
-      timedVoid(HEARTBEATS, "storeAll", () -> inner.storeAll(batch));
+      // A batch, as the semantic conventions name it: "BATCH store" with db.operation.batch.size (one row: "store").
+      timed(HEARTBEATS, "storeAll", "store", batch.size(), () -> {
+        inner.storeAll(batch);
+        return null;
+      });
     }
 
     @Override

@@ -41,8 +41,11 @@ public final class StoreFactory {
 
   private static HeartbeatStore open(HeartbeatStoreConfig config, String backendName, boolean journalWrites) {
     BackendProvider provider = find(backendName);
+    // Before open: reads the settings only, and nothing is left open if it fails.
+    OperationTelemetry telemetry = OperationTelemetry.create(config.openTelemetry(), config.telemetry(),
+        provider.dbSystemName(), provider.telemetryTarget(config));
     HeartbeatStore raw = provider.open(context(config, journalWrites));
-    return new CheckedHeartbeatStore(raw, OperationMetrics.create(config.openTelemetry(), provider.dbSystemName()));
+    return new CheckedHeartbeatStore(raw, telemetry);
   }
 
   private static BackendContext context(HeartbeatStoreConfig config) {

@@ -1,6 +1,7 @@
 package dev.heartbeatstore.spi;
 
 import dev.heartbeatstore.HeartbeatStore;
+import dev.heartbeatstore.HeartbeatStoreConfig;
 import java.util.Set;
 
 /**
@@ -22,6 +23,17 @@ public interface BackendProvider {
    * other backends and whose inner stores already record their own.
    */
   String dbSystemName();
+
+  /**
+   * The {@code db.namespace}, {@code server.address} and {@code server.port} that core records on the
+   * spans and metrics of this backend's operations, read from {@code config} without any I/O.
+   *
+   * @param config the validated settings the store is opened with
+   * @return what is known; {@link TelemetryTarget#NONE} by default
+   */
+  default TelemetryTarget telemetryTarget(HeartbeatStoreConfig config) {
+    return TelemetryTarget.NONE;
+  }
 
   /**
    * Opens the backend: builds its pools and clients, applies or checks the schema.

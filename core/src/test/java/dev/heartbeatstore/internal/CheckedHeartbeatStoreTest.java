@@ -36,7 +36,7 @@ class CheckedHeartbeatStoreTest {
 
   private final RecordingBackend backend = new RecordingBackend();
   private final CheckedHeartbeatStore store =
-      new CheckedHeartbeatStore(backend, OperationMetrics.create(OpenTelemetry.noop(), "test"));
+      new CheckedHeartbeatStore(backend, OperationTelemetry.create(OpenTelemetry.noop(), "test"));
 
   private static Heartbeat heartbeat(String owner) {
     return new Heartbeat(UUID.randomUUID(), owner, "1.0", false, "user", T);
@@ -120,7 +120,7 @@ class CheckedHeartbeatStoreTest {
       for (RuntimeException teardown : List.of(new NullPointerException("resetConnectionState"),
           new RejectedExecutionException("executor shut down"), new IllegalStateException("client closed"))) {
         RecordingBackend inner = new RecordingBackend();
-        CheckedHeartbeatStore closing = new CheckedHeartbeatStore(inner, OperationMetrics.create(OpenTelemetry.noop(), "t"));
+        CheckedHeartbeatStore closing = new CheckedHeartbeatStore(inner, OperationTelemetry.create(OpenTelemetry.noop(), "t"));
         inner.failWith = teardown;
         CompletableFuture<Void> call = CompletableFuture.runAsync(() -> closing.heartbeats().store(heartbeat("p")));
         assertThat(inner.entered.await(10, TimeUnit.SECONDS)).isTrue();

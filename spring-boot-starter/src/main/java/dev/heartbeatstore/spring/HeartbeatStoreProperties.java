@@ -1,6 +1,7 @@
 package dev.heartbeatstore.spring;
 
 import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
+import dev.heartbeatstore.HeartbeatStoreConfig.Telemetry;
 import dev.heartbeatstore.spi.Secrets;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -39,6 +40,13 @@ public class HeartbeatStoreProperties {
    * Maximum connections (PostgreSQL) or concurrent requests (libSQL). Unset: HEARTBEAT_DB_POOL_SIZE, else 10.
    */
   private Integer poolSize;
+
+  /**
+   * The library's own OpenTelemetry spans and db.client.operation.duration: on, off, metrics (the histogram
+   * only) or spans (the spans only). Turn it off when the OpenTelemetry Java agent already instruments JDBC.
+   * Unset: HEARTBEAT_TELEMETRY, else on.
+   */
+  private Telemetry telemetry;
 
   private final Turso turso = new Turso();
 
@@ -84,6 +92,14 @@ public class HeartbeatStoreProperties {
     this.poolSize = poolSize;
   }
 
+  public Telemetry getTelemetry() {
+    return telemetry;
+  }
+
+  public void setTelemetry(Telemetry telemetry) {
+    this.telemetry = telemetry;
+  }
+
   public Turso getTurso() {
     return turso;
   }
@@ -99,6 +115,7 @@ public class HeartbeatStoreProperties {
         + ", timeout=" + timeout
         + ", migrate=" + migrate
         + ", poolSize=" + poolSize
+        + ", telemetry=" + telemetry
         + ", turso=" + turso
         + ", hedging=" + hedging
         + '}';

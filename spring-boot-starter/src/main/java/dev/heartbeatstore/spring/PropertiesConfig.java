@@ -36,6 +36,7 @@ final class PropertiesConfig {
     m.put(HeartbeatStoreConfig.TIMEOUT, p + "timeout");
     m.put(HeartbeatStoreConfig.MIGRATE, p + "migrate");
     m.put(HeartbeatStoreConfig.POOL_SIZE, p + "pool-size");
+    m.put(HeartbeatStoreConfig.TELEMETRY, p + "telemetry");
     return Map.copyOf(m);
   }
 
@@ -68,6 +69,7 @@ final class PropertiesConfig {
     set(HeartbeatStoreConfig.TIMEOUT, properties.getTimeout(), b::timeout);
     set(HeartbeatStoreConfig.MIGRATE, properties.getMigrate(), b::migrate);
     set(HeartbeatStoreConfig.POOL_SIZE, properties.getPoolSize(), b::poolSize);
+    set(HeartbeatStoreConfig.TELEMETRY, properties.getTelemetry(), b::telemetry);
     return b;
   }
 

@@ -28,13 +28,13 @@ abstract class BatchLimitContract extends ContractTopic {
       List<Heartbeat> batch = IntStream.range(0, 10_001)
           .mapToObj(i -> heartbeat(user, owner, T0.plusNanos(i * 1000L)))
           .collect(Collectors.toList());
-      long recorded = recordedOperations("heartbeats", "storeAll");
+      long recorded = recordedOperations("heartbeats", "BATCH store");
 
       Throwable thrown = catchThrowable(() -> heartbeats().storeAll(batch));
 
       assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
       assertThat(thrown.getMessage()).containsPattern("\\bheartbeats\\b").contains("10000");
-      assertThat(recordedOperations("heartbeats", "storeAll")).isEqualTo(recorded);
+      assertThat(recordedOperations("heartbeats", "BATCH store")).isEqualTo(recorded);
       assertThat(heartbeats().last(user, owner)).isEmpty();
     }
 

@@ -84,8 +84,11 @@ abstract class MetricsContract extends ContractTopic {
       String owner = newOwner();
 
       assertRecorded("heartbeats", "store", () -> heartbeats().store(heartbeat(user, owner, T0)));
-      assertRecorded("heartbeats", "storeAll",
-          () -> heartbeats().storeAll(List.of(heartbeat(user, owner, T0.plusSeconds(1)))));
+      // storeAll as the semantic conventions name a batch: "BATCH store"; a batch of one row is a plain "store".
+      assertRecorded("heartbeats", "BATCH store", () -> heartbeats().storeAll(
+          List.of(heartbeat(user, owner, T0.plusSeconds(1)), heartbeat(user, owner, T0.plusSeconds(2)))));
+      assertRecorded("heartbeats", "store",
+          () -> heartbeats().storeAll(List.of(heartbeat(user, owner, T0.plusSeconds(3)))));
       assertRecorded("heartbeats", "index", () -> heartbeats().index(user, owner, IndexParams.first(5)));
       assertRecorded("heartbeats", "last", () -> heartbeats().last(user, owner));
       assertRecorded("heartbeats", "deleteAllForUser", () -> heartbeats().deleteAllForUser(user));

@@ -66,7 +66,7 @@ abstract class UnicodeTextContract extends ContractTopic {
               () -> heartbeats().store(withVersion(h, "1.0 \uD83D"))),
           refusedBeforeIo("version", "a version holding NUL", hb, "store",
               () -> heartbeats().store(withVersion(h, "1\u00000"))),
-          refusedBeforeIo("owner", "storeAll of a heartbeat whose owner holds a lone surrogate", hb, "storeAll",
+          refusedBeforeIo("owner", "storeAll of a heartbeat whose owner holds a lone surrogate", hb, "BATCH store",
               () -> heartbeats().storeAll(List.of(heartbeat(user, owner, T0), withOwner(h, "\uD800")))),
           refusedBeforeIo("owner", "index with an owner holding a lone surrogate", hb, "index",
               () -> heartbeats().index(user, "\uD800", IndexParams.first(1))),

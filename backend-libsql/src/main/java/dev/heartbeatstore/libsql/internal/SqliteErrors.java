@@ -12,7 +12,7 @@ import java.util.Locale;
  * reports the code in its error's {@code code} field (sqld sends the primary code,
  * {@code SQLITE_CONSTRAINT}, with the detail in the message), sqlite-jdbc in its {@code SQLiteException}.
  * A full disk ({@code SQLITE_FULL}), like any other I/O failure, is retryable: the store writes again as
- * soon as there is room.
+ * soon as there is room. The code is the exception's {@link HeartbeatStoreException#statusCode() status code}.
  */
 public final class SqliteErrors {
 
@@ -37,7 +37,10 @@ public final class SqliteErrors {
   public static HeartbeatStoreException translate(String operation, String key, boolean atomic, String code,
       String message, Throwable cause) {
     String c = code == null ? "" : code.toUpperCase(Locale.ROOT);
-    String m = message == null ? "" : message;
+    return exception(operation, c, message == null ? "" : message, cause).withStatusCode(c);
+  }
+
+  private static HeartbeatStoreException exception(String operation, String c, String m, Throwable cause) {
     if (isDuplicate(c, m)) {
       return new DuplicateRecordException(operation + ": " + (key == null ? "a record with the same id" : key)
           + " already exists" + (atomic ? "; nothing was written" : "") + " (" + m + ")", cause);

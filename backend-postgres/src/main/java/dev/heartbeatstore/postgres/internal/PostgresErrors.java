@@ -23,7 +23,8 @@ import org.postgresql.util.ServerErrorMessage;
  * as a NUL character) → {@link IllegalArgumentException}; everything else, notably {@code 08xxx}
  * (connection), {@code 28xxx} (authentication), {@code 53xxx} (resources) and {@code 57P0x} (shutdown)
  * → {@link StoreUnavailableException}. Messages name the operation, the table and the key, and the
- * password is scrubbed from every text taken from the driver.
+ * password is scrubbed from every text taken from the driver. A {@link HeartbeatStoreException} carries the
+ * SQLSTATE as its {@link HeartbeatStoreException#statusCode() status code} when the server sent one.
  */
 final class PostgresErrors {
 
@@ -45,6 +46,14 @@ final class PostgresErrors {
    * @param key       what the operation was about, e.g. {@code id=…} or {@code userId=…, owner=…}
    */
   public RuntimeException translate(SQLException e, String operation, String table, String key) {
+    RuntimeException translated = translateOnly(e, operation, table, key);
+    if (translated instanceof HeartbeatStoreException) {
+      ((HeartbeatStoreException) translated).withStatusCode(sqlState(e));
+    }
+    return translated;
+  }
+
+  private RuntimeException translateOnly(SQLException e, String operation, String table, String key) {
     String what = table + "." + operation + " (" + key + ")";
     Pool.Ended ended = Pool.Ended.in(e);
     switch (classify(e)) {
@@ -68,9 +77,19 @@ final class PostgresErrors {
     Kind kind = classifyDriver(e);
     String text = "cannot " + step + " (PostgreSQL at " + server + "): " + describe(e);
     if (kind == Kind.TIMEOUT) {
-      return new StoreTimeoutException(text + " (timeout " + timeout.toMillis() + " ms)", e);
+      return new StoreTimeoutException(text + " (timeout " + timeout.toMillis() + " ms)", e).withStatusCode(sqlState(e));
     }
-    return new StoreUnavailableException(text, e);
+    return new StoreUnavailableException(text, e).withStatusCode(sqlState(e));
+  }
+
+  /** The first SQLSTATE in the cause chain, or null. */
+  static String sqlState(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException && ((SQLException) t).getSQLState() != null) {
+        return ((SQLException) t).getSQLState();
+      }
+    }
+    return null;
   }
 
   enum Kind { TIMEOUT, DUPLICATE, INVALID_VALUE, UNAVAILABLE, CLOSED }

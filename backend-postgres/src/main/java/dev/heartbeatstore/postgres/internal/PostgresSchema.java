@@ -100,6 +100,8 @@ final class PostgresSchema {
 
   private static Flyway flyway(DataSource dataSource) {
     return Flyway.configure(PostgresSchema.class.getClassLoader())
+        // Through the SLF4J API like the rest of the library, never to stdout/stderr by itself (contract §5).
+        .loggers("slf4j")
         .dataSource(dataSource)
         .table(HISTORY_TABLE)
         .locations(LOCATION)

@@ -3,6 +3,7 @@ package dev.heartbeatstore.postgres.internal;
 import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.spi.Secrets;
+import dev.heartbeatstore.spi.TelemetryTarget;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -221,6 +222,32 @@ public final class PostgresUrl {
   /** {@code host:port}, comma-separated when the URL lists several hosts. */
   public String server() {
     return server;
+  }
+
+  /**
+   * The first host and its port (5432 unless set), and the database, qualified by the schema when
+   * {@code currentSchema} names a single one; for the spans and metrics.
+   */
+  public TelemetryTarget telemetryTarget() {
+    Properties props = Driver.parseURL(jdbcUrl, null);
+    if (props == null) {
+      return TelemetryTarget.NONE;
+    }
+    String host = PGProperty.PG_HOST.getOrDefault(props).split(",")[0];
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    Integer port = null;
+    try {
+      port = Integer.valueOf(PGProperty.PG_PORT.getOrDefault(props).split(",")[0]);
+    } catch (NumberFormatException e) {
+      // leave it out
+    }
+    String database = PGProperty.PG_DBNAME.getOrDefault(props);
+    String schema = PGProperty.CURRENT_SCHEMA.getOrDefault(props);
+    String namespace = database == null || database.isEmpty() ? null
+        : schema == null || schema.isBlank() || schema.contains(",") ? database : database + "." + schema.trim();
+    return new TelemetryTarget(namespace, host.isEmpty() ? null : host, port);
   }
 
   /** The URL with every password replaced by {@code ***}. */

@@ -94,4 +94,18 @@ class PropertiesConfigTest {
     p.setDatabaseUrl("postgres://app:pa55word@db:5432/app");
     assertThat(p.toString()).doesNotContain("s3cr3t-token").doesNotContain("pa55word");
   }
+
+  @Test
+  @DisplayName("heartbeat.store.telemetry wins over HEARTBEAT_TELEMETRY, which applies when it is unset")
+  void telemetrySwitch() {
+    Map<String, String> env = Map.of("DATABASE_URL", "postgres://app@db:5432/app", "HEARTBEAT_TELEMETRY", "metrics");
+    HeartbeatStoreProperties p = new HeartbeatStoreProperties();
+    assertThat(config(p, env).telemetry()).isEqualTo(HeartbeatStoreConfig.Telemetry.METRICS);
+    p.setTelemetry(HeartbeatStoreConfig.Telemetry.OFF);
+    assertThat(config(p, env).telemetry()).isEqualTo(HeartbeatStoreConfig.Telemetry.OFF);
+    assertThatThrownBy(() -> config(new HeartbeatStoreProperties(), Map.of("DATABASE_URL", "postgres://app@db:5432/app",
+        "HEARTBEAT_TELEMETRY", "maybe")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("HEARTBEAT_TELEMETRY must be on, off, metrics or spans, was 'maybe'");
+  }
 }

@@ -1,0 +1,81 @@
+package dev.heartbeatstore.testsupport;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * An OpenTelemetry SDK that keeps what it is given in memory: finished spans (exported as each one ends)
+ * and the metrics, for tests of the library's spans and {@code db.client.operation.duration}.
+ */
+public final class TelemetryFixture implements AutoCloseable {
+
+  public static final AttributeKey<String> DB_SYSTEM_NAME = AttributeKey.stringKey("db.system.name");
+  public static final AttributeKey<String> DB_OPERATION_NAME = AttributeKey.stringKey("db.operation.name");
+  public static final AttributeKey<String> DB_COLLECTION_NAME = AttributeKey.stringKey("db.collection.name");
+  public static final AttributeKey<String> DB_NAMESPACE = AttributeKey.stringKey("db.namespace");
+  public static final AttributeKey<Long> DB_OPERATION_BATCH_SIZE = AttributeKey.longKey("db.operation.batch.size");
+  public static final AttributeKey<String> DB_RESPONSE_STATUS_CODE = AttributeKey.stringKey("db.response.status_code");
+  public static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  public static final String DURATION_METRIC = "db.client.operation.duration";
+
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  private final SdkTracerProvider tracerProvider =
+      SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
+  private final SdkMeterProvider meterProvider = SdkMeterProvider.builder().registerMetricReader(metrics).build();
+  private final OpenTelemetrySdk sdk =
+      OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).setMeterProvider(meterProvider).build();
+
+  /** The instance to give the store. */
+  public OpenTelemetry openTelemetry() {
+    return sdk;
+  }
+
+  /** The spans that ended so far, in the order they ended. */
+  public List<SpanData> spans() {
+    return spans.getFinishedSpanItems();
+  }
+
+  /** The spans named {@code name}. */
+  public List<SpanData> spans(String name) {
+    return spans().stream().filter(s -> s.getName().equals(name)).collect(Collectors.toList());
+  }
+
+  /** Forgets the spans so far. */
+  public void resetSpans() {
+    spans.reset();
+  }
+
+  /** The points of {@code db.client.operation.duration} (cumulative), empty when none was recorded. */
+  public List<HistogramPointData> durationPoints() {
+    return metrics.collectAllMetrics().stream()
+        .filter(m -> m.getName().equals(DURATION_METRIC))
+        .map(MetricData::getHistogramData)
+        .flatMap(h -> h.getPoints().stream())
+        .collect(Collectors.toList());
+  }
+
+  /** How many operations {@code db.client.operation.duration} counted in all. */
+  public long recordedOperations() {
+    return durationPoints().stream().mapToLong(HistogramPointData::getCount).sum();
+  }
+
+  @Override
+  public void close() {
+    tracerProvider.close();
+    meterProvider.close();
+  }
+}
