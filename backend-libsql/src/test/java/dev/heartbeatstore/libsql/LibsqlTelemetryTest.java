@@ -21,7 +21,7 @@ import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.testsupport.TelemetryFixture;
-import dev.heartbeatstore.testsupport.TestSqld;
+import dev.heartbeatstore.testsupport.servers.TestSqld;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;

@@ -2,7 +2,7 @@ package dev.heartbeatstore.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.heartbeatstore.testsupport.TestPostgres;
+import dev.heartbeatstore.testsupport.servers.TestPostgres;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -25,7 +25,7 @@ import java.util.Locale;
  *       {@code file:./:memory:}).</li>
  * </ul>
  */
-final class LibsqlLocation {
+public final class LibsqlLocation {
 
   private static final String ACCEPTED =
       "libsql://host, https://host, http://host:port, file:path/to.db or file::memory:";

@@ -12,7 +12,7 @@ import java.util.List;
  * {@code StoreTimeoutException}; errors arrive already translated into the contract's exceptions.
  * {@code operation} ({@code "heartbeats.store"}) names the call in messages.
  */
-interface SqlSession extends AutoCloseable {
+public interface SqlSession extends AutoCloseable {
 
   /**
    * Runs a read and returns its rows; each row holds {@link Long}, {@link Double}, {@link String},

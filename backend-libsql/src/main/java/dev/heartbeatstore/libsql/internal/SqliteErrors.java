@@ -37,10 +37,11 @@ public final class SqliteErrors {
   public static HeartbeatStoreException translate(String operation, String key, boolean atomic, String code,
       String message, Throwable cause) {
     String c = code == null ? "" : code.toUpperCase(Locale.ROOT);
-    return exception(operation, c, message == null ? "" : message, cause).withStatusCode(c);
+    return exception(operation, key, atomic, c, message == null ? "" : message, cause).withStatusCode(c);
   }
 
-  private static HeartbeatStoreException exception(String operation, String c, String m, Throwable cause) {
+  private static HeartbeatStoreException exception(String operation, String key, boolean atomic, String c, String m,
+      Throwable cause) {
     if (isDuplicate(c, m)) {
       return new DuplicateRecordException(operation + ": " + (key == null ? "a record with the same id" : key)
           + " already exists" + (atomic ? "; nothing was written" : "") + " (" + m + ")", cause);

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * One SQL statement with its positional arguments. Arguments are {@link String}, {@link Long} or
  * null: the three SQLite types this backend writes (booleans are 0/1, instants are microseconds).
  */
-final class Statement {
+public final class Statement {
 
   private final String sql;
   private final Object[] args;
