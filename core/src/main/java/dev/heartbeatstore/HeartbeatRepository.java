@@ -11,18 +11,43 @@ import java.util.Optional;
  */
 public interface HeartbeatRepository {
 
-  /** Stores one heartbeat; an id that already exists → {@link DuplicateRecordException}, nothing changed. */
+  /**
+   * Stores one heartbeat; an id that already exists → {@link DuplicateRecordException}, nothing changed.
+   *
+   * @param heartbeat the heartbeat to store
+   */
   void store(Heartbeat heartbeat);
 
-  /** Stores all heartbeats atomically (all or none), in one round trip where the backend allows. */
+  /**
+   * Stores all heartbeats atomically (all or none), in one round trip where the backend allows.
+   *
+   * @param heartbeats at most 10,000 heartbeats; an empty list does nothing
+   */
   void storeAll(List<Heartbeat> heartbeats);
 
-  /** The user's heartbeats for one owner, newest first (timestamp desc, then id desc); empty when none. */
+  /**
+   * The user's heartbeats for one owner, newest first (timestamp desc, then id desc); empty when none.
+   *
+   * @param userId the user
+   * @param owner  the phone
+   * @param params paging and filtering
+   * @return at most {@code params.limit()} heartbeats
+   */
   List<Heartbeat> index(String userId, String owner, IndexParams params);
 
-  /** The newest heartbeat of the user for one owner, by the same order as {@link #index}. */
+  /**
+   * The newest heartbeat of the user for one owner, by the same order as {@link #index}.
+   *
+   * @param userId the user
+   * @param owner  the phone
+   * @return the newest heartbeat, or empty when there is none
+   */
   Optional<Heartbeat> last(String userId, String owner);
 
-  /** Deletes every heartbeat of the user; succeeds silently when there is none. */
+  /**
+   * Deletes every heartbeat of the user; succeeds silently when there is none.
+   *
+   * @param userId the user
+   */
   void deleteAllForUser(String userId);
 }

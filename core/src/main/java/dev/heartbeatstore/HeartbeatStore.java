@@ -6,11 +6,25 @@ package dev.heartbeatstore;
  */
 public interface HeartbeatStore extends AutoCloseable {
 
+  /**
+   * The heartbeats.
+   *
+   * @return the repository, the same instance on every call
+   */
   HeartbeatRepository heartbeats();
 
+  /**
+   * The heartbeat monitors.
+   *
+   * @return the repository, the same instance on every call
+   */
   HeartbeatMonitorRepository monitors();
 
-  /** {@code "postgres"}, {@code "turso"} or {@code "hedging"}. */
+  /**
+   * Which backend this store uses.
+   *
+   * @return {@code "postgres"}, {@code "turso"} or {@code "hedging"}
+   */
   String backendName();
 
   /** Releases pools, HTTP clients and executors. Idempotent. */

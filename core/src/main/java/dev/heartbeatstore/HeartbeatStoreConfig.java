@@ -21,23 +21,38 @@ import java.util.regex.Pattern;
  */
 public final class HeartbeatStoreConfig {
 
+  /** The backend: {@code postgres}, {@code turso} (alias {@code libsql}) or {@code hedging}. */
   public static final String BACKEND = "HEARTBEAT_DB_BACKEND";
+  /** The PostgreSQL URL. */
   public static final String DATABASE_URL = "DATABASE_URL";
+  /** The libSQL URL: remote ({@code libsql://}, {@code https://}, {@code http://}) or {@code file:}. */
   public static final String TURSO_DATABASE_URL = "TURSO_DATABASE_URL";
+  /** The bearer token of a remote libSQL server. */
   public static final String TURSO_AUTH_TOKEN = "TURSO_AUTH_TOKEN";
+  /** The hedging backend's source of truth: {@code postgres} or {@code turso}. */
   public static final String HEDGING_PRIMARY = "HEARTBEAT_HEDGING_PRIMARY";
+  /** How the hedging backend writes its secondary: {@code sync} or {@code async}. */
   public static final String HEDGING_MODE = "HEARTBEAT_HEDGING_MODE";
+  /** The deadline of each hedging secondary write. */
   public static final String HEDGING_SECONDARY_TIMEOUT = "HEARTBEAT_HEDGING_SECONDARY_TIMEOUT";
+  /** Async hedging: the secondary writes held in memory. */
   public static final String HEDGING_QUEUE_SIZE = "HEARTBEAT_HEDGING_QUEUE_SIZE";
+  /** The fraction (0 to 1) of reads the hedging backend re-runs on the secondary and compares. */
   public static final String HEDGING_VERIFY_READS = "HEARTBEAT_HEDGING_VERIFY_READS";
+  /** The deadline of every operation. */
   public static final String TIMEOUT = "HEARTBEAT_DB_TIMEOUT";
+  /** Whether to create or upgrade the schema at start ({@code true}) or only check it. */
   public static final String MIGRATE = "HEARTBEAT_DB_MIGRATE";
+  /** Maximum connections (PostgreSQL) or concurrent requests (libSQL). */
   public static final String POOL_SIZE = "HEARTBEAT_DB_POOL_SIZE";
   /** Which of the library's own spans and metrics to emit: {@code on}, {@code off}, {@code metrics}, {@code spans}. */
   public static final String TELEMETRY = "HEARTBEAT_TELEMETRY";
 
+  /** The PostgreSQL backend's name. */
   public static final String POSTGRES = "postgres";
+  /** The libSQL/Turso backend's name. */
   public static final String TURSO = "turso";
+  /** The hedging backend's name. */
   public static final String HEDGING = "hedging";
   private static final String LIBSQL_ALIAS = "libsql";
 
@@ -149,13 +164,21 @@ public final class HeartbeatStoreConfig {
    * Parses the contract §3 variables from {@code env}. Unset or blank variables take their defaults.
    * The OpenTelemetry instance is {@link OpenTelemetry#noop()} until set with {@link #toBuilder()}.
    *
+   * @param env the variables, e.g. {@link System#getenv()}
+   * @return the validated settings
    * @throws ConfigurationException naming the first bad or missing variable
    */
   public static HeartbeatStoreConfig fromEnvironment(Map<String, String> env) {
     return builderFromEnvironment(env).build();
   }
 
-  /** A builder preset from {@code env}, to override some settings in code before {@link Builder#build()}. */
+  /**
+   * A builder preset from {@code env}, to override some settings in code before {@link Builder#build()}.
+   *
+   * @param env the variables, e.g. {@link System#getenv()}
+   * @return the builder
+   * @throws ConfigurationException naming the first bad variable
+   */
   public static Builder builderFromEnvironment(Map<String, String> env) {
     Objects.requireNonNull(env, "env");
     Builder b = builder();
@@ -202,10 +225,20 @@ public final class HeartbeatStoreConfig {
     return b;
   }
 
+  /**
+   * A builder with every default: backend {@code postgres}, deadline 5 s, migrate, pool of 10, telemetry on.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * A builder holding these settings, to change some.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.backend = backend;
@@ -226,63 +259,119 @@ public final class HeartbeatStoreConfig {
     return b;
   }
 
-  /** {@code "postgres"}, {@code "turso"} or {@code "hedging"} (the alias {@code libsql} reads as {@code turso}). */
+  /**
+   * {@code "postgres"}, {@code "turso"} or {@code "hedging"} (the alias {@code libsql} reads as {@code turso}).
+   *
+   * @return {@code "postgres"}, {@code "turso"} or {@code "hedging"}
+   */
   public String backend() {
     return backend;
   }
 
-  /** PostgreSQL URL, {@code postgres://…} or {@code jdbc:postgresql://…}; null when not set. Contains secrets. */
+  /**
+   * PostgreSQL URL, {@code postgres://…} or {@code jdbc:postgresql://…}; null when not set. Contains secrets.
+   *
+   * @return the URL, or null
+   */
   public String databaseUrl() {
     return databaseUrl;
   }
 
-  /** libSQL URL ({@code libsql://}, {@code https://}, {@code http://} or {@code file:}); null when not set. */
+  /**
+   * libSQL URL ({@code libsql://}, {@code https://}, {@code http://} or {@code file:}); null when not set.
+   *
+   * @return the URL, or null
+   */
   public String tursoDatabaseUrl() {
     return tursoDatabaseUrl;
   }
 
-  /** Bearer token for remote libSQL; null when not set. A secret: never log it. */
+  /**
+   * Bearer token for remote libSQL; null when not set. A secret: never log it.
+   *
+   * @return the token, or null
+   */
   public String tursoAuthToken() {
     return tursoAuthToken;
   }
 
-  /** Which side of the hedging backend is the source of truth: {@code "postgres"} or {@code "turso"}. */
+  /**
+   * Which side of the hedging backend is the source of truth: {@code "postgres"} or {@code "turso"}.
+   *
+   * @return {@code "postgres"} or {@code "turso"}
+   */
   public String hedgingPrimary() {
     return hedgingPrimary;
   }
 
-  /** The other side of the hedging backend. */
+  /**
+   * The other side of the hedging backend.
+   *
+   * @return {@code "turso"} or {@code "postgres"}
+   */
   public String hedgingSecondary() {
     return POSTGRES.equals(hedgingPrimary) ? TURSO : POSTGRES;
   }
 
+  /**
+   * How the hedging backend writes its secondary.
+   *
+   * @return {@link HedgingMode#SYNC} unless set otherwise
+   */
   public HedgingMode hedgingMode() {
     return hedgingMode;
   }
 
+  /**
+   * The deadline of each hedging secondary write.
+   *
+   * @return a positive duration, 1 s unless set otherwise
+   */
   public Duration hedgingSecondaryTimeout() {
     return hedgingSecondaryTimeout;
   }
 
+  /**
+   * Async hedging: the secondary writes held in memory.
+   *
+   * @return at least 1, 10,000 unless set otherwise
+   */
   public int hedgingQueueSize() {
     return hedgingQueueSize;
   }
 
+  /**
+   * The fraction of reads the hedging backend re-runs on the secondary and compares.
+   *
+   * @return from 0 to 1, 0 unless set otherwise
+   */
   public double hedgingVerifyReads() {
     return hedgingVerifyReads;
   }
 
-  /** The deadline of every operation. */
+  /**
+   * The deadline of every operation.
+   *
+   * @return a positive duration, 5 s unless set otherwise
+   */
   public Duration timeout() {
     return timeout;
   }
 
-  /** True: create or upgrade the schema at start; false: only check it. */
+  /**
+   * True: create or upgrade the schema at start; false: only check it.
+   *
+   * @return true unless set otherwise
+   */
   public boolean migrate() {
     return migrate;
   }
 
-  /** Maximum connections (PostgreSQL) or concurrent streams (libSQL). */
+  /**
+   * Maximum connections (PostgreSQL) or concurrent streams (libSQL).
+   *
+   * @return at least 1
+   */
   public int poolSize() {
     return poolSize;
   }
@@ -296,15 +385,29 @@ public final class HeartbeatStoreConfig {
     return telemetry;
   }
 
+  /**
+   * Where spans and metrics go.
+   *
+   * @return {@link OpenTelemetry#noop()} unless set
+   */
   public OpenTelemetry openTelemetry() {
     return openTelemetry;
   }
 
-  /** The clock behind {@code updatedAt = now}. */
+  /**
+   * The clock behind {@code updatedAt = now}.
+   *
+   * @return the clock
+   */
   public Clock clock() {
     return clock;
   }
 
+  /**
+   * Every setting, passwords and tokens hidden.
+   *
+   * @return the settings for a log line
+   */
   @Override
   public String toString() {
     return "HeartbeatStoreConfig{backend=" + backend
@@ -343,48 +446,105 @@ public final class HeartbeatStoreConfig {
 
     private Builder() {}
 
-    /** {@code postgres}, {@code turso} (alias {@code libsql}) or {@code hedging}; case-insensitive. */
+    /**
+     * The backend ({@value HeartbeatStoreConfig#BACKEND}).
+     *
+     * @param backend {@code postgres}, {@code turso} (alias {@code libsql}) or {@code hedging}; case-insensitive
+     * @return this builder
+     * @throws ConfigurationException naming the variable for any other value
+     */
     public Builder backend(String backend) {
       this.backend = normalizeBackend(BACKEND, backend, BACKEND_VALUES);
       return this;
     }
 
+    /**
+     * The PostgreSQL URL ({@value HeartbeatStoreConfig#DATABASE_URL}); checked when the backend opens.
+     *
+     * @param databaseUrl {@code postgres://…} or {@code jdbc:postgresql://…}; null or blank unsets it
+     * @return this builder
+     */
     public Builder databaseUrl(String databaseUrl) {
       this.databaseUrl = blankToNull(databaseUrl);
       return this;
     }
 
+    /**
+     * The libSQL URL ({@value HeartbeatStoreConfig#TURSO_DATABASE_URL}); checked when the backend opens.
+     *
+     * @param tursoDatabaseUrl {@code libsql://}, {@code https://}, {@code http://} or {@code file:}; null or blank unsets it
+     * @return this builder
+     */
     public Builder tursoDatabaseUrl(String tursoDatabaseUrl) {
       this.tursoDatabaseUrl = blankToNull(tursoDatabaseUrl);
       return this;
     }
 
+    /**
+     * The bearer token of a remote libSQL server ({@value HeartbeatStoreConfig#TURSO_AUTH_TOKEN}).
+     *
+     * @param tursoAuthToken the token; null or blank unsets it
+     * @return this builder
+     */
     public Builder tursoAuthToken(String tursoAuthToken) {
       this.tursoAuthToken = blankToNull(tursoAuthToken);
       return this;
     }
 
-    /** {@code postgres} or {@code turso} (alias {@code libsql}). */
+    /**
+     * The hedging backend's source of truth ({@value HeartbeatStoreConfig#HEDGING_PRIMARY}).
+     *
+     * @param primary {@code postgres} or {@code turso} (alias {@code libsql})
+     * @return this builder
+     * @throws ConfigurationException naming the variable for any other value
+     */
     public Builder hedgingPrimary(String primary) {
       this.hedgingPrimary = normalizeBackend(HEDGING_PRIMARY, primary, Set.of(POSTGRES, TURSO, LIBSQL_ALIAS));
       return this;
     }
 
+    /**
+     * How the hedging backend writes its secondary ({@value HeartbeatStoreConfig#HEDGING_MODE}).
+     *
+     * @param mode the mode, not null
+     * @return this builder
+     */
     public Builder hedgingMode(HedgingMode mode) {
       this.hedgingMode = Objects.requireNonNull(mode, "hedgingMode");
       return this;
     }
 
+    /**
+     * The deadline of each hedging secondary write ({@value HeartbeatStoreConfig#HEDGING_SECONDARY_TIMEOUT}).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws ConfigurationException naming the variable when it is not positive
+     */
     public Builder hedgingSecondaryTimeout(Duration timeout) {
       this.hedgingSecondaryTimeout = positive(HEDGING_SECONDARY_TIMEOUT, timeout);
       return this;
     }
 
+    /**
+     * Async hedging: the secondary writes held in memory ({@value HeartbeatStoreConfig#HEDGING_QUEUE_SIZE}).
+     *
+     * @param size at least 1
+     * @return this builder
+     * @throws ConfigurationException naming the variable when it is below 1
+     */
     public Builder hedgingQueueSize(int size) {
       this.hedgingQueueSize = atLeast(HEDGING_QUEUE_SIZE, size, 1);
       return this;
     }
 
+    /**
+     * The fraction of reads re-run on the hedging secondary and compared ({@value HeartbeatStoreConfig#HEDGING_VERIFY_READS}).
+     *
+     * @param fraction from 0 to 1
+     * @return this builder
+     * @throws ConfigurationException naming the variable when it is out of range
+     */
     public Builder hedgingVerifyReads(double fraction) {
       if (!(fraction >= 0 && fraction <= 1)) {
         throw new ConfigurationException(HEDGING_VERIFY_READS + " must be a fraction from 0 to 1 (e.g. 0.05), was " + fraction);
@@ -393,16 +553,36 @@ public final class HeartbeatStoreConfig {
       return this;
     }
 
+    /**
+     * The deadline of every operation ({@value HeartbeatStoreConfig#TIMEOUT}).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws ConfigurationException naming the variable when it is not positive
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = positive(TIMEOUT, timeout);
       return this;
     }
 
+    /**
+     * Whether to create or upgrade the schema at start, or only check it ({@value HeartbeatStoreConfig#MIGRATE}).
+     *
+     * @param migrate true to migrate
+     * @return this builder
+     */
     public Builder migrate(boolean migrate) {
       this.migrate = migrate;
       return this;
     }
 
+    /**
+     * Maximum connections (PostgreSQL) or concurrent requests (libSQL) ({@value HeartbeatStoreConfig#POOL_SIZE}).
+     *
+     * @param poolSize at least 1
+     * @return this builder
+     * @throws ConfigurationException naming the variable when it is below 1
+     */
     public Builder poolSize(int poolSize) {
       this.poolSize = atLeast(POOL_SIZE, poolSize, 1);
       return this;
@@ -423,12 +603,23 @@ public final class HeartbeatStoreConfig {
       return this;
     }
 
-    /** Where metrics go; {@link HeartbeatStores#fromEnvironment()} uses {@code GlobalOpenTelemetry}. */
+    /**
+     * Where spans and metrics go; {@link HeartbeatStores#fromEnvironment()} uses {@code GlobalOpenTelemetry}.
+     *
+     * @param openTelemetry the instance, not null
+     * @return this builder
+     */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
       this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
       return this;
     }
 
+    /**
+     * The clock behind {@code updatedAt = now}.
+     *
+     * @param clock the clock, not null
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -437,6 +628,7 @@ public final class HeartbeatStoreConfig {
     /**
      * Checks that the chosen backend has what it needs.
      *
+     * @return the validated, immutable settings
      * @throws ConfigurationException naming the missing variable
      */
     public HeartbeatStoreConfig build() {
@@ -499,6 +691,9 @@ public final class HeartbeatStoreConfig {
   /**
    * Parses {@code 750ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}).
    *
+   * @param variable the name to put in the error message
+   * @param value    the text to parse
+   * @return a positive duration
    * @throws ConfigurationException naming {@code variable}
    */
   public static Duration parseDuration(String variable, String value) {

@@ -12,6 +12,7 @@ public class HeartbeatStoreException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The database's error code, or null. */
   private String statusCode;
 
   /**

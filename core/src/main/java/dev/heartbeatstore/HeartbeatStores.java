@@ -9,14 +9,23 @@ public final class HeartbeatStores {
 
   private HeartbeatStores() {}
 
-  /** Opens the store the process environment ({@link System#getenv()}) describes. */
+  /**
+   * Opens the store the process environment ({@link System#getenv()}) describes.
+   *
+   * @return the open store; close it when the application stops
+   * @throws ConfigurationException naming the bad or missing variable
+   * @throws StoreUnavailableException when the database cannot be reached at start
+   */
   public static HeartbeatStore fromEnvironment() {
     return fromEnvironment(System.getenv());
   }
 
   /**
-   * Opens the store {@code env} describes (contract §3), recording metrics on {@link GlobalOpenTelemetry}.
+   * Opens the store {@code env} describes (contract §3), recording spans and metrics on
+   * {@link GlobalOpenTelemetry}.
    *
+   * @param env the variables, e.g. {@link System#getenv()}
+   * @return the open store; close it when the application stops
    * @throws ConfigurationException naming the bad or missing variable
    * @throws StoreUnavailableException when the database cannot be reached at start
    */
@@ -27,7 +36,14 @@ public final class HeartbeatStores {
     return open(config);
   }
 
-  /** Opens the store {@code config} describes. */
+  /**
+   * Opens the store {@code config} describes.
+   *
+   * @param config the settings
+   * @return the open store; close it when the application stops
+   * @throws IllegalArgumentException when {@code config} is null
+   * @throws StoreUnavailableException when the database cannot be reached at start
+   */
   public static HeartbeatStore open(HeartbeatStoreConfig config) {
     if (config == null) {
       throw new IllegalArgumentException("config must not be null");

@@ -19,6 +19,9 @@ public record IndexParams(int skip, int limit, String query) {
   /**
    * Checks every value.
    *
+   * @param skip  rows to skip, {@code >= 0}
+   * @param limit rows to return, {@code 1..1000}
+   * @param query {@code null} or blank for no filter; otherwise a literal substring of {@code version}
    * @throws IllegalArgumentException naming the parameter when a value is out of range
    */
   public IndexParams {

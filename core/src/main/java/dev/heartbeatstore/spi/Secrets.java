@@ -37,6 +37,9 @@ public final class Secrets {
   /**
    * The URL with any user-info password and secret query parameter value replaced by {@code ***}; null stays
    * null. The rest (scheme, user, hosts, path, other parameters) is kept for the reader.
+   *
+   * @param url any URL, or null
+   * @return the redacted URL, or null
    */
   public static String redactUrl(String url) {
     if (url == null) {
@@ -78,6 +81,9 @@ public final class Secrets {
    * that follows (which ends at {@code /}, {@code ?} or {@code #}).
    * What no rule can tell apart (a password holding {@code @}, then {@code ?}, then {@code =}) should be
    * percent-encoded; {@link #redactRefusedUrl} covers a URL that the parser then refuses.
+   *
+   * @param url a URL
+   * @return the index of the {@code @} that ends the user info, or -1
    */
   public static int userInfoEnd(String url) {
     int start = authorityStart(url);
@@ -111,6 +117,9 @@ public final class Secrets {
   /**
    * For a URL its parser refused, whose structure is therefore not known: {@link #redactUrl}, and besides
    * everything between the first {@code :} after {@code //} and the last {@code @}, wherever they are.
+   *
+   * @param url the refused URL, or null
+   * @return the redacted URL, or null
    */
   public static String redactRefusedUrl(String url) {
     if (url == null) {
@@ -126,6 +135,10 @@ public final class Secrets {
   /**
    * {@code text} with every occurrence of each secret replaced by {@code ***}; for driver messages that
    * might echo a secret back. Null or empty secrets are ignored.
+   *
+   * @param text    the text, or null
+   * @param secrets the secrets to hide
+   * @return the text without them, or null
    */
   public static String scrub(String text, String... secrets) {
     if (text == null) {

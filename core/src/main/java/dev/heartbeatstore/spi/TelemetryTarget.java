@@ -17,6 +17,9 @@ public record TelemetryTarget(String namespace, String serverAddress, Integer se
   /**
    * Checks the port.
    *
+   * @param namespace     the database, or null
+   * @param serverAddress the server's host name or IP address, or null
+   * @param serverPort    the server's port, or null
    * @throws IllegalArgumentException naming {@code serverPort} when it is not from 1 to 65535
    */
   public TelemetryTarget {
