@@ -10,8 +10,8 @@ import dev.heartbeatstore.libsql.internal.hrana.Proto.StreamResult;
 import dev.heartbeatstore.libsql.internal.hrana.WriteLane.PendingWrite;
 import dev.heartbeatstore.spi.Deadline;
 import java.net.URI;
-import java.util.List;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@link SqlSession} over SQL over HTTP (Hrana over HTTP, version 3): each call is one {@code POST /v3/pipeline} (or

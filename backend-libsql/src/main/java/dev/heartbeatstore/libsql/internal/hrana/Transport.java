@@ -5,6 +5,7 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.StoreUnavailableException;
+import dev.heartbeatstore.libsql.internal.Statement;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.HranaError;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.MalformedResponseException;
 import dev.heartbeatstore.libsql.internal.hrana.Proto.Request;
@@ -85,7 +86,7 @@ final class Transport {
    * authentication refused) is what a call would meet, and is thrown as such.
    */
   void probe(Deadline deadline) {
-    Request select = Encode.execute(dev.heartbeatstore.libsql.internal.Statement.of("SELECT 1"), false);
+    Request select = Encode.execute(Statement.of("SELECT 1"), false);
     pipeline = v3;
     try {
       send("open", select, false, deadline, HranaSession.MAX_RESPONSE_BYTES);

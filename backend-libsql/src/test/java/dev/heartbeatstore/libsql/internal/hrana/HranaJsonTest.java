@@ -1,15 +1,14 @@
 package dev.heartbeatstore.libsql.internal.hrana;
 
-import dev.heartbeatstore.libsql.internal.Statement;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.heartbeatstore.libsql.internal.hrana.Proto.MalformedResponseException;
-import dev.heartbeatstore.libsql.internal.hrana.Proto.StreamResult;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.heartbeatstore.libsql.internal.Statement;
+import dev.heartbeatstore.libsql.internal.hrana.Proto.MalformedResponseException;
+import dev.heartbeatstore.libsql.internal.hrana.Proto.StreamResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
