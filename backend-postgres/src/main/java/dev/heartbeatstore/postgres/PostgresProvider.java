@@ -9,6 +9,7 @@ import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
+import java.util.List;
 
 /**
  * The PostgreSQL backend ({@code HEARTBEAT_DB_BACKEND=postgres}): a HikariCP pool over pgjdbc, the
@@ -42,5 +43,15 @@ public final class PostgresProvider implements BackendProvider {
   @Override
   public ReplicationAccess openReplicationAccess(BackendContext context) {
     return PostgresReplicationAccess.open(context.config(), context.clock());
+  }
+
+  @Override
+  public List<String> requiredSettings() {
+    return List.of(HeartbeatStoreConfig.DATABASE_URL);
+  }
+
+  @Override
+  public String artifact() {
+    return "dev.heartbeatstore:heartbeat-backend-postgres";
   }
 }
