@@ -1,5 +1,6 @@
 package dev.heartbeatstore;
 
+import dev.heartbeatstore.internal.BackendCatalog;
 import dev.heartbeatstore.spi.Secrets;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
@@ -56,7 +57,10 @@ public final class HeartbeatStoreConfig {
   public static final String HEDGING = "hedging";
   private static final String LIBSQL_ALIAS = "libsql";
 
-  /** The accepted values of {@value #BACKEND}, in the order error messages list them. */
+  /**
+   * The values of {@value #BACKEND} that select the backends this project ships. Which values are
+   * accepted is what the backends on the classpath declare ({@link dev.heartbeatstore.spi.BackendProvider}).
+   */
   public static final Set<String> BACKEND_VALUES = Set.of(POSTGRES, TURSO, LIBSQL_ALIAS, HEDGING);
 
   /** How the hedging backend writes its secondary. */
@@ -260,9 +264,10 @@ public final class HeartbeatStoreConfig {
   }
 
   /**
-   * {@code "postgres"}, {@code "turso"} or {@code "hedging"} (the alias {@code libsql} reads as {@code turso}).
+   * {@code "postgres"}, {@code "turso"} or {@code "hedging"} (the alias {@code libsql} reads as {@code turso}),
+   * or the name of another backend on the classpath.
    *
-   * @return {@code "postgres"}, {@code "turso"} or {@code "hedging"}
+   * @return the backend's canonical name
    */
   public String backend() {
     return backend;
@@ -449,12 +454,13 @@ public final class HeartbeatStoreConfig {
     /**
      * The backend ({@value HeartbeatStoreConfig#BACKEND}).
      *
-     * @param backend {@code postgres}, {@code turso} (alias {@code libsql}) or {@code hedging}; case-insensitive
+     * @param backend {@code postgres}, {@code turso} (alias {@code libsql}), {@code hedging}, or the name or an
+     *     alias another backend on the classpath declares; case-insensitive
      * @return this builder
      * @throws ConfigurationException naming the variable for any other value
      */
     public Builder backend(String backend) {
-      this.backend = normalizeBackend(BACKEND, backend, BACKEND_VALUES);
+      this.backend = BackendCatalog.canonicalName(BACKEND, backend);
       return this;
     }
 
@@ -626,23 +632,29 @@ public final class HeartbeatStoreConfig {
     }
 
     /**
-     * Checks that the chosen backend has what it needs.
+     * Checks that the chosen backend has the settings it declares it needs
+     * ({@link dev.heartbeatstore.spi.BackendProvider#requiredSettings()}).
      *
      * @return the validated, immutable settings
      * @throws ConfigurationException naming the missing variable
      */
     public HeartbeatStoreConfig build() {
-      boolean needsPostgres = POSTGRES.equals(backend) || HEDGING.equals(backend);
-      boolean needsTurso = TURSO.equals(backend) || HEDGING.equals(backend);
-      if (needsPostgres && databaseUrl == null) {
-        throw new ConfigurationException(DATABASE_URL + " is not set; " + BACKEND + "=" + backend
-            + " needs it, e.g. postgres://user:password@localhost:5432/app or jdbc:postgresql://localhost:5432/app");
-      }
-      if (needsTurso && tursoDatabaseUrl == null) {
-        throw new ConfigurationException(TURSO_DATABASE_URL + " is not set; " + BACKEND + "=" + backend
-            + " needs it, e.g. libsql://my-db.turso.io, http://127.0.0.1:8080 or file:heartbeats.db");
-      }
+      BackendCatalog.checkRequiredSettings(backend, this::setting);
       return new HeartbeatStoreConfig(this);
+    }
+
+    /** The value of the text setting {@code variable}, null when unset. */
+    private String setting(String variable) {
+      switch (variable) {
+        case DATABASE_URL:
+          return databaseUrl;
+        case TURSO_DATABASE_URL:
+          return tursoDatabaseUrl;
+        case TURSO_AUTH_TOKEN:
+          return tursoAuthToken;
+        default:
+          return null;
+      }
     }
   }
 

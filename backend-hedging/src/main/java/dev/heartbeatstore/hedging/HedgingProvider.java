@@ -5,6 +5,7 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.hedging.internal.HedgingStore;
 import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
+import java.util.List;
 
 /**
  * {@code HEARTBEAT_DB_BACKEND=hedging}: a fail-open dual-writer. The primary
@@ -28,5 +29,15 @@ public final class HedgingProvider implements BackendProvider {
   @Override
   public HeartbeatStore open(BackendContext context) {
     return HedgingStore.open(context);
+  }
+
+  @Override
+  public List<String> requiredSettings() {
+    return List.of(HeartbeatStoreConfig.DATABASE_URL, HeartbeatStoreConfig.TURSO_DATABASE_URL);
+  }
+
+  @Override
+  public String artifact() {
+    return "dev.heartbeatstore:heartbeat-backend-hedging";
   }
 }

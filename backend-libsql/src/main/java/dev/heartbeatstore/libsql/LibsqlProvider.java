@@ -12,6 +12,7 @@ import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.spi.TelemetryTarget;
 import java.net.URI;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -70,5 +71,15 @@ public final class LibsqlProvider implements BackendProvider {
   @Override
   public ReplicationAccess openReplicationAccess(BackendContext context) {
     return LibsqlReplicationAccess.open(context.config(), context.clock());
+  }
+
+  @Override
+  public List<String> requiredSettings() {
+    return List.of(HeartbeatStoreConfig.TURSO_DATABASE_URL);
+  }
+
+  @Override
+  public String artifact() {
+    return "dev.heartbeatstore:heartbeat-backend-libsql";
   }
 }

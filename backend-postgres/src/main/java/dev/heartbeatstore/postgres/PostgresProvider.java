@@ -11,6 +11,7 @@ import dev.heartbeatstore.spi.BackendProvider;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.spi.TelemetryTarget;
+import java.util.List;
 
 /**
  * The PostgreSQL backend ({@code HEARTBEAT_DB_BACKEND=postgres}): a HikariCP pool over pgjdbc, the
@@ -53,5 +54,15 @@ public final class PostgresProvider implements BackendProvider {
   @Override
   public ReplicationAccess openReplicationAccess(BackendContext context) {
     return PostgresReplicationAccess.open(context.config(), context.clock());
+  }
+
+  @Override
+  public List<String> requiredSettings() {
+    return List.of(HeartbeatStoreConfig.DATABASE_URL);
+  }
+
+  @Override
+  public String artifact() {
+    return "dev.heartbeatstore:heartbeat-backend-postgres";
   }
 }

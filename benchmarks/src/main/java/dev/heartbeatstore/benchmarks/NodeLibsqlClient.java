@@ -127,4 +127,30 @@ final class NodeLibsqlClient implements AutoCloseable {
       process.destroyForcibly();
     }
   }
+
+  /** The {@code @libsql/client} version pinned in {@code dir}'s package.json, or {@code ?}. */
+  static String clientVersion(Path dir) {
+    try {
+      String json = Files.readString(dir.resolve("package.json"));
+      int at = json.indexOf("\"@libsql/client\"");
+      return at < 0 ? "?" : json.substring(json.indexOf('"', at + 17) + 1, json.indexOf('"', json.indexOf('"', at + 17) + 1));
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  /** {@code node --version}, or {@code (not found)}. */
+  static String nodeVersion() {
+    try {
+      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).strip();
+      p.waitFor();
+      return out;
+    } catch (IOException e) {
+      return "(not found)";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "?";
+    }
+  }
 }

@@ -7,17 +7,14 @@ import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
 import dev.heartbeatstore.spi.MigrationAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
 /** Finds a backend with {@link ServiceLoader}, opens it and wraps it in validation and telemetry. */
 public final class StoreFactory {
-
-  /** Which artifact brings which backend, for the message when it is missing. */
-  private static final Map<String, String> ARTIFACTS = Map.of(
-      HeartbeatStoreConfig.POSTGRES, "dev.heartbeatstore:heartbeat-backend-postgres",
-      HeartbeatStoreConfig.TURSO, "dev.heartbeatstore:heartbeat-backend-libsql",
-      HeartbeatStoreConfig.HEDGING, "dev.heartbeatstore:heartbeat-backend-hedging");
 
   private StoreFactory() {}
 
@@ -82,23 +79,30 @@ public final class StoreFactory {
   }
 
   static BackendProvider find(String backendName) {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    if (loader == null) {
-      loader = StoreFactory.class.getClassLoader();
-    }
-    for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, loader)) {
+    for (BackendProvider provider : providers()) {
       if (provider.name().equals(backendName) || provider.aliases().contains(backendName)) {
         return provider;
       }
     }
-    // The context loader may not see the backend in some containers; try ours before giving up.
-    for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, StoreFactory.class.getClassLoader())) {
-      if (provider.name().equals(backendName) || provider.aliases().contains(backendName)) {
-        return provider;
-      }
-    }
-    String artifact = ARTIFACTS.getOrDefault(backendName, "the module that provides it");
     throw new ConfigurationException(HeartbeatStoreConfig.BACKEND + "=" + backendName
-        + " but that backend is not on the classpath; add the dependency " + artifact);
+        + " but that backend is not on the classpath; add the dependency " + BackendCatalog.artifact(backendName));
+  }
+
+  /**
+   * The providers on the classpath, one per name: those the context class loader sees, then those ours
+   * sees (the context loader may not see the backend in some containers).
+   */
+  static List<BackendProvider> providers() {
+    Map<String, BackendProvider> byName = new LinkedHashMap<>();
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    for (ClassLoader loader : new ClassLoader[] {context, StoreFactory.class.getClassLoader()}) {
+      if (loader == null) {
+        continue;
+      }
+      for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, loader)) {
+        byName.putIfAbsent(provider.name(), provider);
+      }
+    }
+    return new ArrayList<>(byName.values());
   }
 }

@@ -2,6 +2,7 @@ package dev.heartbeatstore.spi;
 
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,6 +12,11 @@ import java.util.Set;
  * <p>The store a provider opens does not validate arguments, truncate instants or record metrics:
  * core wraps it once, the same way for every backend. It does enforce the deadline
  * ({@code config.timeout()}) and translates its driver's errors into the contract's exceptions.
+ *
+ * <p>A provider declares what core needs to know about its backend: its {@link #name()} and
+ * {@link #aliases()} (the accepted values of {@code HEARTBEAT_DB_BACKEND}), its
+ * {@link #requiredSettings()} and its {@link #artifact()}. Core asks the providers it finds; adding a
+ * backend edits no core class.
  */
 public interface BackendProvider {
 
@@ -62,8 +68,26 @@ public interface BackendProvider {
         "the " + name() + " backend cannot be a side of the hedging backend (it keeps no journal)");
   }
 
-  /** Other names that select this backend, e.g. {@code "libsql"} for {@code "turso"}. */
+  /** Other names that select this backend, lowercase, e.g. {@code "libsql"} for {@code "turso"}. */
   default Set<String> aliases() {
     return Set.of();
+  }
+
+  /**
+   * The settings this backend cannot open without, by variable name (the constants of
+   * {@link dev.heartbeatstore.HeartbeatStoreConfig}, e.g. {@code DATABASE_URL}), in the order a missing
+   * one is reported. {@link dev.heartbeatstore.HeartbeatStoreConfig.Builder#build()} checks them before
+   * any I/O and names the first one missing.
+   */
+  default List<String> requiredSettings() {
+    return List.of();
+  }
+
+  /**
+   * The Maven coordinates ({@code groupId:artifactId}) of the module that brings this backend, for the
+   * message an application gets when it selects the backend without it; null when not published.
+   */
+  default String artifact() {
+    return null;
   }
 }

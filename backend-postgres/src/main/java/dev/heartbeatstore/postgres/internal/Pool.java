@@ -3,13 +3,9 @@ package dev.heartbeatstore.postgres.internal;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.heartbeatstore.spi.Deadline;
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.Set;
@@ -22,7 +18,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.postgresql.jdbc.PgConnection;
 
@@ -70,9 +65,9 @@ final class Pool {
   private static final Duration ABORT_AFTER = Duration.ofMillis(ABORT_AFTER_MILLIS);
   /** Less left than this after the wait, and the statement is not sent: it could not finish. */
   private static final long MIN_LEFT_MILLIS = 5;
-  private static final Executor DIRECT = Runnable::run;
+  static final Executor DIRECT = Runnable::run;
   /** The deadline of the call that is waiting for a connection on this thread, for {@link #validatingWithinDeadline}. */
-  private static final ThreadLocal<Deadline> WAITING_UNTIL = new ThreadLocal<>();
+  static final ThreadLocal<Deadline> WAITING_UNTIL = new ThreadLocal<>();
 
   private final HikariDataSource dataSource;
   private final Duration timeout;
@@ -409,77 +404,6 @@ final class Pool {
         }
       }
       return null;
-    }
-  }
-
-  /** See {@link #validatingWithinDeadline}. */
-  private static final class ValidatingDataSource implements DataSource {
-    private final DataSource target;
-
-    ValidatingDataSource(DataSource target) {
-      this.target = target;
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-      return validatingWithinDeadline(target.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-      return validatingWithinDeadline(target.getConnection(username, password));
-    }
-
-    private static Connection validatingWithinDeadline(Connection connection) {
-      return (Connection) Proxy.newProxyInstance(Pool.class.getClassLoader(), new Class<?>[] {Connection.class},
-          (proxy, method, args) -> {
-            Deadline waitingUntil = WAITING_UNTIL.get();
-            if (waitingUntil != null && method.getName().equals("isValid")) {
-              long leftMillis = TimeUnit.NANOSECONDS.toMillis(waitingUntil.remainingNanos());
-              // pgjdbc's isValid keeps a network timeout shorter than its own; HikariCP puts its own back after.
-              connection.setNetworkTimeout(DIRECT, (int) Math.max(1, Math.min(Integer.MAX_VALUE, leftMillis)));
-            }
-            try {
-              return method.invoke(connection, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-      return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-      target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      return target.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      return iface.isInstance(this) ? iface.cast(this) : target.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-      return iface.isInstance(this) || target.isWrapperFor(iface);
     }
   }
 }
