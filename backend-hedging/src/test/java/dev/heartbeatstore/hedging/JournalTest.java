@@ -306,6 +306,33 @@ class JournalTest {
     }
   }
 
+  @Test
+  @DisplayName("two writes of a monitor at the same instant, one on each side: replaying each side to the other "
+      + "converges on the same one (last writer wins, ties broken by content, the same order on both backends)")
+  void lastWriterWinsBreaksTiesTheSameWayOnBothSides() {
+    try (ReplicationAccess pg = replication("postgres"); ReplicationAccess turso = replication("turso")) {
+      HeartbeatMonitor base = monitor(newUserId(), "+1555300");
+      // Byte order and a linguistic order disagree on these ("Zulu" < "alpha" only in bytes).
+      for (String[] queues : new String[][] {{"pg-98", "turso-98"}, {"alpha", "Zulu"}, {"", "q"}}) {
+        HeartbeatMonitor onPg = withQueue(base, queues[0]);
+        HeartbeatMonitor onTurso = withQueue(base, queues[1]);
+        pg.applyMonitors(List.of(onPg));
+        turso.applyMonitors(List.of(onTurso));
+        pg.applyMonitors(turso.monitorsByIds(List.of(base.id())));
+        turso.applyMonitors(pg.monitorsByIds(List.of(base.id())));
+        assertThat(pg.monitorsByIds(List.of(base.id()))).as("queues %s", List.of(queues))
+            .isEqualTo(turso.monitorsByIds(List.of(base.id())));
+        base = new HeartbeatMonitor(base.id(), base.phoneId(), base.userId(), "", base.owner(), base.phoneOnline(),
+            base.createdAt(), base.updatedAt().plusSeconds(1));
+      }
+    }
+  }
+
+  private static HeartbeatMonitor withQueue(HeartbeatMonitor m, String queue) {
+    return new HeartbeatMonitor(m.id(), m.phoneId(), m.userId(), queue, m.owner(), m.phoneOnline(), m.createdAt(),
+        m.updatedAt());
+  }
+
   private static void awaitEmpty(ReplicationAccess journal) {
     await().atMost(CATCH_UP).untilAsserted(() -> assertThat(journal.stats().depth()).isZero());
   }

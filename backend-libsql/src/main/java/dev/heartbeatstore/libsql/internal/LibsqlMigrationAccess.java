@@ -48,9 +48,17 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   /** Each call's deadline: {@code HEARTBEAT_DB_TIMEOUT} from its start. */
   private final Duration timeout;
 
-  /** Last writer wins: a stored monitor is overwritten only by a newer {@code updated_at}. */
-  private static final String MONITOR_UPSERT_IF_NEWER =
-      MONITOR_UPSERT + " WHERE heartbeat_monitors.updated_at < excluded.updated_at";
+  /**
+   * Last writer wins: a stored monitor is overwritten only by a newer {@code updated_at}; on a tie, by the one whose
+   * content sorts higher (queue id, online flag, owner, phone id, user id, compared as bytes), the order PostgreSQL's
+   * side uses too, so two sides that each hold one of two writes of the same instant converge on the same one.
+   */
+  private static final String MONITOR_UPSERT_IF_NEWER = MONITOR_UPSERT
+      + " WHERE (heartbeat_monitors.updated_at, coalesce(heartbeat_monitors.queue_id, ''),"
+      + " heartbeat_monitors.phone_online, heartbeat_monitors.owner, heartbeat_monitors.phone_id,"
+      + " heartbeat_monitors.user_id)"
+      + " < (excluded.updated_at, coalesce(excluded.queue_id, ''), excluded.phone_online, excluded.owner,"
+      + " excluded.phone_id, excluded.user_id)";
 
   private static final BulkInsert HEARTBEATS_IF_ABSENT =
       new BulkInsert("heartbeats", HEARTBEAT_COLUMNS, ON_CONFLICT_IGNORE);

@@ -50,14 +50,22 @@ public final class PostgresReplicationAccess implements ReplicationAccess {
   private static final String APPLY_HEARTBEATS = "INSERT INTO heartbeats (" + HB_COLUMNS + ")"
       + " SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::bool[], ?::text[], ?::timestamptz[])"
       + " ON CONFLICT (id) DO NOTHING";
-  /** Last writer wins: a stored monitor is overwritten only by a newer {@code updated_at}. */
+  /**
+   * Last writer wins: a stored monitor is overwritten only by a newer {@code updated_at}; on a tie, by the one whose
+   * content sorts higher (queue id, online flag, owner, phone id, user id; text in byte order, {@code COLLATE "C"},
+   * as libSQL compares), so two sides that each hold one of two writes of the same instant converge on the same one.
+   */
   private static final String APPLY_MONITORS = "INSERT INTO heartbeat_monitors (" + MON_COLUMNS + ")"
       + " SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::bool[],"
       + " ?::timestamptz[], ?::timestamptz[])"
       + " ON CONFLICT (id) DO UPDATE SET phone_id = EXCLUDED.phone_id, user_id = EXCLUDED.user_id,"
       + " queue_id = EXCLUDED.queue_id, owner = EXCLUDED.owner, phone_online = EXCLUDED.phone_online,"
       + " created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at"
-      + " WHERE heartbeat_monitors.updated_at < EXCLUDED.updated_at";
+      + " WHERE (heartbeat_monitors.updated_at, coalesce(heartbeat_monitors.queue_id, '') COLLATE \"C\","
+      + " heartbeat_monitors.phone_online, heartbeat_monitors.owner COLLATE \"C\", heartbeat_monitors.phone_id,"
+      + " heartbeat_monitors.user_id COLLATE \"C\")"
+      + " < (EXCLUDED.updated_at, coalesce(EXCLUDED.queue_id, '') COLLATE \"C\", EXCLUDED.phone_online,"
+      + " EXCLUDED.owner COLLATE \"C\", EXCLUDED.phone_id, EXCLUDED.user_id COLLATE \"C\")";
 
   private final PostgresHeartbeatStore store;
   private final PostgresErrors errors;
