@@ -43,18 +43,21 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
       + " updated_at = excluded.updated_at";
 
   private final SqlSession session;
+  /** The per-call deadline of the session, restored after building indexes (which take far longer). */
+  private final java.time.Duration timeout;
 
   /** Last writer wins: a stored monitor is overwritten only by a newer {@code updated_at}. */
   private static final String MONITOR_UPSERT_IF_NEWER =
       MONITOR_UPSERT + " WHERE heartbeat_monitors.updated_at < excluded.updated_at";
 
-  private LibsqlMigrationAccess(SqlSession session) {
+  private LibsqlMigrationAccess(SqlSession session, java.time.Duration timeout) {
     this.session = session;
+    this.timeout = timeout;
   }
 
-  /** Over a session someone else owns (and closes). */
+  /** Over a session someone else owns (and closes); it cannot {@link #finishBulkLoad()} (no deadline to restore). */
   static LibsqlMigrationAccess over(SqlSession session) {
-    return new LibsqlMigrationAccess(session);
+    return new LibsqlMigrationAccess(session, null);
   }
 
   /** Inserts absent monitors and overwrites those whose stored {@code updated_at} is older, in one transaction. */
@@ -65,7 +68,33 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
 
   /** Opens the database {@code TURSO_DATABASE_URL} names, with the schema applied or checked as the store does. */
   public static LibsqlMigrationAccess open(HeartbeatStoreConfig config, Clock clock) {
-    return new LibsqlMigrationAccess(Sessions.open(config, clock));
+    return new LibsqlMigrationAccess(Sessions.open(config, clock), config.timeout());
+  }
+
+  /** Building an index sorts the whole table: far longer than one call's deadline. */
+  static final java.time.Duration INDEX_BUILD_DEADLINE = java.time.Duration.ofMinutes(30);
+
+  @Override
+  public boolean supportsBulkLoad() {
+    return true;
+  }
+
+  @Override
+  public List<String> beginBulkLoad() {
+    return BulkIndexes.names(BulkIndexes.begin(session));
+  }
+
+  @Override
+  public void finishBulkLoad() {
+    if (timeout == null) {
+      throw new IllegalStateException("finishBulkLoad needs a migration access opened with its settings");
+    }
+    BulkIndexes.finish(session, INDEX_BUILD_DEADLINE, timeout);
+  }
+
+  @Override
+  public List<String> pendingIndexes() {
+    return BulkIndexes.names(BulkIndexes.pending(session));
   }
 
   @Override

@@ -38,6 +38,12 @@ public final class LibsqlStore implements HeartbeatStore {
   /** Like {@link #open(HeartbeatStoreConfig, Clock)}; {@code journal}: writes record hedging journal entries. */
   public static LibsqlStore open(HeartbeatStoreConfig config, Clock clock, boolean journal) {
     SqlSession session = Sessions.open(config, clock);
+    try {
+      BulkIndexes.refuseIfPending(session, config, journal);
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
     log.info("heartbeat-store opened {}", session.describe());
     return new LibsqlStore(session, clock, journal);
   }
