@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("Bulk load: secondary indexes dropped, recorded in the database, built again")
 class BulkLoadTest {
 
-  private static final List<String> INDEXES =
-      List.of("heartbeats_timestamp_id_idx", "heartbeats_user_owner_timestamp_idx");
+  /** Dropped by a bulk load; the scan index heartbeats_timestamp_id_idx is kept. */
+  private static final List<String> INDEXES = List.of("heartbeats_user_owner_timestamp_idx");
 
   @TempDir
   Path dir;
@@ -45,7 +45,7 @@ class BulkLoadTest {
 
       assertThat(access.beginBulkLoad()).containsExactlyElementsOf(INDEXES);
       assertThat(access.beginBulkLoad()).as("resumed: the record is kept").containsExactlyElementsOf(INDEXES);
-      assertThat(indexSql(file)).isEmpty();
+      assertThat(indexSql(file)).hasSize(1).allMatch(sql -> sql.contains("heartbeats_timestamp_id_idx"));
       assertThat(access.pendingIndexes()).containsExactlyElementsOf(INDEXES);
       List<Heartbeat> rows = new ArrayList<>();
       for (int i = 0; i < 1_000; i++) {

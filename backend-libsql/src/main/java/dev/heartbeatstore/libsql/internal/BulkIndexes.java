@@ -26,9 +26,15 @@ final class BulkIndexes {
 
   static final String PENDING = "bulk_backfill_pending_indexes";
 
-  /** The indexes a bulk load drops: every explicit index of the big table (not its primary key's). */
+  /**
+   * The index a bulk load keeps: the scan index {@code (timestamp, id)}, in the order the backfill copies, so
+   * each batch appends to its end (nearly free), and {@code verify} keeps its keyset scan meanwhile.
+   */
+  static final String KEPT = "heartbeats_timestamp_id_idx";
+
+  /** The indexes a bulk load drops: every other explicit index of the big table (not its primary key's). */
   private static final String CURRENT = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-      + " AND tbl_name = 'heartbeats' AND sql IS NOT NULL ORDER BY name";
+      + " AND tbl_name = 'heartbeats' AND sql IS NOT NULL AND name <> '" + KEPT + "' ORDER BY name";
   private static final String READ_PENDING = "SELECT value FROM heartbeat_store_meta WHERE name = '" + PENDING + "'";
   private static final String RECORD_PENDING = "INSERT INTO heartbeat_store_meta (name, value) VALUES ('"
       + PENDING + "', ?) ON CONFLICT (name) DO NOTHING";
