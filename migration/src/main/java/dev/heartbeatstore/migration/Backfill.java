@@ -123,7 +123,9 @@ public final class Backfill {
       return t;
     });
     try (MigrationAccess source = retry.call(from, "open", () -> StoreFactory.openMigrationAccess(config, from));
-        MigrationAccess target = retry.call(to, "open", () -> StoreFactory.openMigrationAccess(config, to))) {
+        MigrationAccess target = retry.call(to, "open", () -> StoreFactory.openMigrationAccess(config, to));
+        // The journal of the live service's writes into the target is kept in the source's database.
+        LagGuard guard = LagGuard.open(config, from)) {
       String fromIdentity = retry.call(from, "read its identity", source::databaseIdentity);
       String toIdentity = retry.call(to, "read its identity", target::databaseIdentity);
       if (restart) {
@@ -152,6 +154,7 @@ public final class Backfill {
             break;
           }
           throttle.acquire(page.size());
+          guard.awaitTurn();
           monitorsInserted += retry.call(to, "insert " + page.size() + " monitors",
               () -> target.insertMonitorsIfAbsent(page));
           monitorsCopied += page.size();
@@ -175,6 +178,7 @@ public final class Backfill {
         int inserted;
         try {
           throttle.acquire(page.size());
+          guard.awaitTurn();
           List<Heartbeat> rows = page;
           inserted = retry.call(to, "insert " + rows.size() + " heartbeats", () -> target.insertHeartbeatsIfAbsent(rows));
         } catch (RuntimeException e) {
@@ -190,6 +194,7 @@ public final class Backfill {
       }
       copyEnded = System.nanoTime();
       if (bulkMode) {
+        guard.awaitTurn();
         retry.run(to, "build its secondary indexes", target::finishBulkLoad);
       }
       indexesEnded = System.nanoTime();
