@@ -35,9 +35,15 @@ public final class Benchmarks {
       System.exit(2);
     }
     if (backend.equals("backfill")) {
-      // PostgreSQL → two local sqld (library, raw loop); rows from BENCH_BACKFILL_ROWS (default 200,000).
-      int rows = Integer.parseInt(System.getenv().getOrDefault("BENCH_BACKFILL_ROWS", "200000"));
-      System.exit(new BackfillBenchmark(url, rows, 3).run(System.out) ? 0 : 1);
+      // PostgreSQL → two local sqld (library --bulk and default mode, raw loop); rows from BENCH_BACKFILL_ROWS
+      // (default 2,000,000), rounds from BENCH_BACKFILL_ROUNDS (default 1), and with BENCH_BACKFILL_LIVE_OPS > 0
+      // a live service writing that many heartbeats a second through hedging during the bulk runs;
+      // BENCH_BACKFILL_BULK_ONLY=true skips the default mode and the raw loop.
+      int rows = Integer.parseInt(System.getenv().getOrDefault("BENCH_BACKFILL_ROWS", "2000000"));
+      int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_BACKFILL_ROUNDS", "1"));
+      int live = Integer.parseInt(System.getenv().getOrDefault("BENCH_BACKFILL_LIVE_OPS", "0"));
+      boolean bulkOnly = Boolean.parseBoolean(System.getenv().getOrDefault("BENCH_BACKFILL_BULK_ONLY", "false"));
+      System.exit(new BackfillBenchmark(url, rows, rounds, live, bulkOnly).run(System.out) ? 0 : 1);
     }
     if (backend.equals("journal")) {
       // The relay's drain rate after an outage, against storeAll straight into sqld.

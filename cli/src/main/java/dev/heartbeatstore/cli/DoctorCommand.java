@@ -23,11 +23,24 @@ final class DoctorCommand extends ConfiguredCommand {
     HeartbeatStoreConfig checkOnly = config.toBuilder().migrate(false).build();
     boolean healthy = true;
     boolean badSetting = false;
+    boolean unfit = false;
     for (String side : ConnectionOptions.sides(config)) {
       String name = ConnectionOptions.describe(config, side);
       try (MigrationAccess access = Backends.openMigrationAccess(checkOnly, side)) {
-        out.printf("%s: reachable, authenticated, schema version %s (library expects %s): OK%n", name,
-            access.schemaVersion(), access.expectedSchemaVersion());
+        java.util.List<String> missing = access.pendingIndexes();
+        if (missing.isEmpty()) {
+          out.printf("%s: reachable, authenticated, schema version %s (library expects %s): OK%n", name,
+              access.schemaVersion(), access.expectedSchemaVersion());
+        } else {
+          // Fine as the hedging secondary (the relay writes by primary key); not as what the service reads from.
+          boolean secondary = HeartbeatStoreConfig.HEDGING.equals(config.backend())
+              && side.equals(config.hedgingSecondary());
+          unfit |= !secondary;
+          out.printf("%s: reachable, authenticated, schema version %s (library expects %s), but: secondary indexes"
+              + " missing %s (bulk backfill in progress / interrupted; run `heartbeat backfill` to finish)%n"
+              + "  → it serves as the hedging secondary meanwhile; as a store or the hedging primary it is refused%n",
+              name, access.schemaVersion(), access.expectedSchemaVersion(), missing);
+        }
       } catch (ConfigurationException e) {
         healthy = false;
         if (e.getMessage() != null && e.getMessage().contains(HeartbeatStoreConfig.MIGRATE)) {
@@ -57,6 +70,6 @@ final class DoctorCommand extends ConfiguredCommand {
     if (badSetting) {
       return HeartbeatCli.USAGE;
     }
-    return healthy ? HeartbeatCli.OK : HeartbeatCli.UNAVAILABLE;
+    return healthy && !unfit ? HeartbeatCli.OK : HeartbeatCli.UNAVAILABLE;
   }
 }

@@ -154,6 +154,58 @@ class HeartbeatCliTest {
     }
 
     @Test
+    @DisplayName("backfill --bulk killed with SIGKILL: doctor names the missing indexes, the flip is refused, another "
+        + "target exits 2; run again it builds them and doctor is happy")
+    void bulkBackfillKilledAndFinished() throws Exception {
+      try (IsolatedSchema postgres = IsolatedSchema.create(); Sqld sqld = Sqld.start(); Sqld other = Sqld.start()) {
+        MigrationFixture.seed(postgres.config().build(), 30_000, 200, 17);
+        Map<String, String> env = Cli.env(Map.of("HEARTBEAT_DB_BACKEND", "hedging",
+            "DATABASE_URL", postgres.url(), "TURSO_DATABASE_URL", sqld.url()));
+        Path checkpoint = dir.resolve("bulk.checkpoint");
+
+        Process killed = Cli.builder(dir, env, "backfill", "--plain", "--bulk", "--batch-size", "500", "--rate", "5000",
+            "--checkpoint", checkpoint.toString()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (copied(checkpoint) < 2_000 && killed.isAlive() && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(killed.isAlive()).as("the backfill must still be running when it is killed").isTrue();
+        killed.destroyForcibly();
+        killed.waitFor(10, TimeUnit.SECONDS);
+        assertThat(checkpointProperty(checkpoint, "bulkIndexesPending")).isEqualTo("true");
+
+        String missing = "secondary indexes missing [heartbeats_user_owner_timestamp_idx]"
+            + " (bulk backfill in progress / interrupted; run `heartbeat backfill` to finish)";
+        Cli.Result doctor = Cli.run(dir, env, "doctor");
+        assertThat(doctor.exit()).as("fine as the hedging secondary: " + doctor.out() + doctor.err()).isZero();
+        assertThat(doctor.out()).contains(missing);
+        Map<String, String> flipped = new java.util.HashMap<>(env);
+        flipped.put("HEARTBEAT_HEDGING_PRIMARY", "turso");
+        Cli.Result asPrimary = Cli.run(dir, flipped, "doctor");
+        assertThat(asPrimary.exit()).as(asPrimary.out() + asPrimary.err()).isEqualTo(1);
+        assertThat(asPrimary.out()).contains(missing);
+        Cli.Result demo = Cli.run(dir, flipped, "demo");
+        assertThat(demo.exit()).as(demo.out() + demo.err()).isNotZero();
+        assertThat(demo.out() + demo.err()).contains("HEARTBEAT_HEDGING_PRIMARY=turso", "run `heartbeat backfill` to finish");
+
+        Map<String, String> otherTarget = new java.util.HashMap<>(env);
+        otherTarget.put("TURSO_DATABASE_URL", other.url());
+        Cli.Result refused = Cli.run(dir, otherTarget, "backfill", "--plain", "--checkpoint", checkpoint.toString());
+        assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(2);
+
+        Cli.Result finished = Cli.run(dir, env, "backfill", "--plain", "--checkpoint", checkpoint.toString());
+        assertThat(finished.exit()).as(finished.out() + finished.err()).isZero();
+        assertThat(finished.out()).contains("backfill done (resumed from", "bulk mode: secondary indexes built in");
+
+        Cli.Result healthy = Cli.run(dir, flipped, "doctor");
+        assertThat(healthy.exit()).as(healthy.out() + healthy.err()).isZero();
+        assertThat(healthy.out()).doesNotContain("secondary indexes missing");
+        Cli.Result verify = Cli.run(dir, env, "verify");
+        assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
+      }
+    }
+
+    @Test
     @DisplayName("backfill killed, then run against another target: exit 2 naming both databases; with --restart it completes")
     void backfillResumedAgainstAnotherTarget() throws Exception {
       try (IsolatedSchema postgres = IsolatedSchema.create(); Sqld first = Sqld.start(); Sqld second = Sqld.start()) {
@@ -232,6 +284,14 @@ class HeartbeatCliTest {
       assertThat(r.exit()).isZero();
       assertThat(r.out()).contains("--restart", "--rate=ROWS_PER_SECOND", "--give-up-after=DURATION", "default 5m",
           "exits 2");
+    }
+
+    private String checkpointProperty(Path checkpoint, String name) throws Exception {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(checkpoint)) {
+        p.load(r);
+      }
+      return p.getProperty(name);
     }
 
     private long copied(Path checkpoint) {

@@ -65,6 +65,37 @@ public interface MigrationAccess extends AutoCloseable {
    */
   String databaseIdentity();
 
+  /**
+   * Whether {@link #beginBulkLoad()} makes a large copy into this database cheaper. libSQL: yes (its
+   * secondary indexes are dropped and built after the copy). PostgreSQL: no, bulk mode is a no-op there.
+   */
+  default boolean supportsBulkLoad() {
+    return false;
+  }
+
+  /**
+   * Prepares a large copy into this database: records, in the database itself and in the same transaction,
+   * that its secondary indexes are pending, then drops them. Idempotent: a resumed bulk load drops what the
+   * record names again. Until {@link #finishBulkLoad()}, {@link #pendingIndexes()} names them, and opening
+   * the database as a plain store or hedging primary is refused. Default: nothing (no bulk mode).
+   *
+   * @return the names of the indexes now pending
+   */
+  default List<String> beginBulkLoad() {
+    return List.of();
+  }
+
+  /**
+   * Builds every index {@link #beginBulkLoad()} dropped and not yet rebuilt, one at a time, then removes
+   * the record. Idempotent; safe after a kill at any point. Default: nothing.
+   */
+  default void finishBulkLoad() {}
+
+  /** The secondary indexes a bulk load dropped and that are not rebuilt yet (empty: none). */
+  default List<String> pendingIndexes() {
+    return List.of();
+  }
+
   @Override
   void close();
 }

@@ -53,10 +53,17 @@ public final class Backfill {
    * sides); {@code retries} counts calls tried again after a timeout or an unavailable side.
    */
   public record Result(long heartbeatsCopied, long heartbeatsInserted, long monitorsCopied, long monitorsInserted,
-                       boolean resumed, Duration took, Duration copying, long retries) {
-    /** Rows copied per second of copying. */
+                       boolean resumed, Duration took, Duration copying, long retries, boolean bulk,
+                       Duration buildingIndexes) {
+    /** Rows copied per second of copying (without building indexes; see {@link #overallRowsPerSecond()}). */
     public double rowsPerSecond() {
       double s = copying.toNanos() / 1e9;
+      return s <= 0 ? 0 : (heartbeatsCopied + monitorsCopied) / s;
+    }
+
+    /** Rows copied per second of copying and building the indexes a bulk load dropped. */
+    public double overallRowsPerSecond() {
+      double s = copying.plus(buildingIndexes).toNanos() / 1e9;
       return s <= 0 ? 0 : (heartbeatsCopied + monitorsCopied) / s;
     }
   }
@@ -69,6 +76,7 @@ public final class Backfill {
   private final boolean restart;
   private final long rowsPerSecond;
   private final Duration giveUpAfter;
+  private final boolean bulk;
   private final Consumer<Progress> progress;
 
   private Backfill(Builder b) {
@@ -80,6 +88,7 @@ public final class Backfill {
     this.restart = b.restart;
     this.rowsPerSecond = b.rowsPerSecond;
     this.giveUpAfter = b.giveUpAfter;
+    this.bulk = b.bulk;
     this.progress = b.progress;
   }
 
@@ -104,15 +113,19 @@ public final class Backfill {
     long heartbeatsCopied = 0;
     long monitorsCopied = 0;
     boolean resumed;
+    boolean bulkMode;
     long copyStarted;
     long copyEnded;
+    long indexesEnded;
     ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "backfill-reader");
       t.setDaemon(true);
       return t;
     });
     try (MigrationAccess source = retry.call(from, "open", () -> Backends.openMigrationAccess(config, from));
-        MigrationAccess target = retry.call(to, "open", () -> Backends.openMigrationAccess(config, to))) {
+        MigrationAccess target = retry.call(to, "open", () -> Backends.openMigrationAccess(config, to));
+        // The journal of the live service's writes into the target is kept in the source's database.
+        LagGuard guard = LagGuard.open(config, from)) {
       String fromIdentity = retry.call(from, "read its identity", source::databaseIdentity);
       String toIdentity = retry.call(to, "read its identity", target::databaseIdentity);
       if (restart) {
@@ -121,6 +134,14 @@ public final class Backfill {
       Checkpoint saved = Checkpoint.load(checkpoint, from, to, fromIdentity, toIdentity);
       resumed = saved != null;
       Checkpoint state = saved != null ? saved : Checkpoint.start(from, to, fromIdentity, toIdentity);
+      // Bulk mode once asked for stays on until the indexes are built: by this run, or the next one.
+      List<String> pendingIndexes = retry.call(to, "read its pending indexes", target::pendingIndexes);
+      bulkMode = target.supportsBulkLoad() && (bulk || state.bulk() || !pendingIndexes.isEmpty());
+      if (bulkMode) {
+        state = state.inBulkMode();
+        state.save(checkpoint);
+        retry.call(to, "drop its secondary indexes for the bulk copy", target::beginBulkLoad);
+      }
       copyStarted = System.nanoTime();
       if (!state.monitorsDone()) {
         long total = retry.call(from, "count monitors", source::countMonitors);
@@ -133,6 +154,7 @@ public final class Backfill {
             break;
           }
           throttle.acquire(page.size());
+          guard.awaitTurn();
           monitorsInserted += retry.call(to, "insert " + page.size() + " monitors",
               () -> target.insertMonitorsIfAbsent(page));
           monitorsCopied += page.size();
@@ -156,6 +178,7 @@ public final class Backfill {
         int inserted;
         try {
           throttle.acquire(page.size());
+          guard.awaitTurn();
           List<Heartbeat> rows = page;
           inserted = retry.call(to, "insert " + rows.size() + " heartbeats", () -> target.insertHeartbeatsIfAbsent(rows));
         } catch (RuntimeException e) {
@@ -170,12 +193,18 @@ public final class Backfill {
         page = join(reading);
       }
       copyEnded = System.nanoTime();
+      if (bulkMode) {
+        guard.awaitTurn();
+        retry.run(to, "build its secondary indexes", target::finishBulkLoad);
+      }
+      indexesEnded = System.nanoTime();
     } finally {
       reader.shutdownNow();
     }
     Checkpoint.delete(checkpoint);
     return new Result(heartbeatsCopied, heartbeatsInserted, monitorsCopied, monitorsInserted, resumed,
-        Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(copyEnded - copyStarted), retry.retries());
+        Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(copyEnded - copyStarted), retry.retries(),
+        bulkMode, Duration.ofNanos(indexesEnded - copyEnded));
   }
 
   private void report(String table, long copied, long copiedThisRun, long inserted, long total, long started) {
@@ -208,6 +237,7 @@ public final class Backfill {
     private boolean restart;
     private long rowsPerSecond;
     private Duration giveUpAfter = MigrationArguments.DEFAULT_GIVE_UP_AFTER;
+    private boolean bulk;
     private Consumer<Progress> progress = p -> {};
 
     private Builder(HeartbeatStoreConfig config) {
@@ -255,6 +285,18 @@ public final class Backfill {
     /** How long a side may stay unreachable (every try timing out or refused) before the run fails (default 5 min). */
     public Builder giveUpAfter(Duration giveUpAfter) {
       this.giveUpAfter = MigrationArguments.giveUpAfter(giveUpAfter);
+      return this;
+    }
+
+    /**
+     * Bulk mode, for a target that is empty or nearly so: its secondary indexes are dropped before the
+     * copy and built after it, which is several times faster than keeping them up to date. Recorded in the
+     * checkpoint and in the target database itself: until they are built, {@code heartbeat doctor} says so
+     * and the target cannot be opened as a plain store or the hedging primary (it still serves as the
+     * hedging secondary); any later backfill into it finishes them. A no-op on a PostgreSQL target.
+     */
+    public Builder bulk(boolean bulk) {
+      this.bulk = bulk;
       return this;
     }
 

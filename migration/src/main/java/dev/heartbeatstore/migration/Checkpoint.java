@@ -23,25 +23,35 @@ import java.util.UUID;
  * its cursors say what one target already holds of one source, and are wrong for any other pair.
  */
 record Checkpoint(String from, String to, String fromIdentity, String toIdentity, UUID monitorCursor,
-                  boolean monitorsDone, HeartbeatCursor heartbeatCursor, long heartbeatsCopied, long monitorsCopied) {
+                  boolean monitorsDone, HeartbeatCursor heartbeatCursor, long heartbeatsCopied, long monitorsCopied,
+                  boolean bulk) {
 
   static Checkpoint start(String from, String to, String fromIdentity, String toIdentity) {
-    return new Checkpoint(from, to, fromIdentity, toIdentity, null, false, null, 0, 0);
+    return new Checkpoint(from, to, fromIdentity, toIdentity, null, false, null, 0, 0, false);
   }
 
   Checkpoint afterMonitors(UUID cursor, long copied) {
     return new Checkpoint(from, to, fromIdentity, toIdentity, cursor, false, heartbeatCursor, heartbeatsCopied,
-        monitorsCopied + copied);
+        monitorsCopied + copied, bulk);
   }
 
   Checkpoint monitorsFinished() {
     return new Checkpoint(from, to, fromIdentity, toIdentity, monitorCursor, true, heartbeatCursor, heartbeatsCopied,
-        monitorsCopied);
+        monitorsCopied, bulk);
   }
 
   Checkpoint afterHeartbeats(HeartbeatCursor cursor, long copied) {
     return new Checkpoint(from, to, fromIdentity, toIdentity, monitorCursor, monitorsDone, cursor,
-        heartbeatsCopied + copied, monitorsCopied);
+        heartbeatsCopied + copied, monitorsCopied, bulk);
+  }
+
+  /**
+   * In bulk mode: the target's secondary indexes were dropped and are built when the copy is done. Saved
+   * before they are dropped, so a resumed run finishes them even if the target's own record were lost.
+   */
+  Checkpoint inBulkMode() {
+    return new Checkpoint(from, to, fromIdentity, toIdentity, monitorCursor, monitorsDone, heartbeatCursor,
+        heartbeatsCopied, monitorsCopied, true);
   }
 
   /**
@@ -80,7 +90,8 @@ record Checkpoint(String from, String to, String fromIdentity, String toIdentity
           : new HeartbeatCursor(fromMicros(Long.parseLong(micros)), UUID.fromString(id));
       return new Checkpoint(from, to, fromIdentity, toIdentity, monitor == null ? null : UUID.fromString(monitor),
           Boolean.parseBoolean(p.getProperty("monitorsDone")), cursor,
-          Long.parseLong(p.getProperty("heartbeatsCopied", "0")), Long.parseLong(p.getProperty("monitorsCopied", "0")));
+          Long.parseLong(p.getProperty("heartbeatsCopied", "0")), Long.parseLong(p.getProperty("monitorsCopied", "0")),
+          Boolean.parseBoolean(p.getProperty("bulkIndexesPending")));
     } catch (RuntimeException e) {
       throw new IllegalStateException("the backfill checkpoint " + file + " is damaged (" + e.getMessage()
           + "); delete it to start over (nothing is duplicated: inserts skip rows already there)", e);
@@ -107,6 +118,9 @@ record Checkpoint(String from, String to, String fromIdentity, String toIdentity
     }
     p.setProperty("heartbeatsCopied", Long.toString(heartbeatsCopied));
     p.setProperty("monitorsCopied", Long.toString(monitorsCopied));
+    if (bulk) {
+      p.setProperty("bulkIndexesPending", "true");
+    }
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);

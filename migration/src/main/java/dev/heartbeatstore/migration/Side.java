@@ -36,6 +36,8 @@ final class Side implements AutoCloseable {
   private final ReplicationAccess journal;
   private final String journalProblem;
   private final Retry retry;
+  /** Waited on before each write, when the live service writes into this side too; null: never waits. */
+  private LagGuard writeGuard;
 
   private Side(String name, MigrationAccess tables, ReplicationAccess journal, String journalProblem, Retry retry) {
     this.name = name;
@@ -56,6 +58,17 @@ final class Side implements AutoCloseable {
     } catch (RuntimeException e) {
       tables.close();
       throw e;
+    }
+  }
+
+  /** Writes wait while the live service's journal into this side lags ({@link LagGuard}); closed with this side. */
+  void guardWrites(LagGuard guard) {
+    this.writeGuard = guard;
+  }
+
+  private void awaitTurn() {
+    if (writeGuard != null) {
+      writeGuard.awaitTurn();
     }
   }
 
@@ -146,6 +159,7 @@ final class Side implements AutoCloseable {
     if (rows.isEmpty()) {
       return;
     }
+    awaitTurn();
     if (journal != null) {
       retry.call(name, "insert " + rows.size() + " heartbeats", () -> journal.applyHeartbeats(rows));
     } else {
@@ -156,6 +170,7 @@ final class Side implements AutoCloseable {
   /** Overwrites heartbeats by id (they are immutable: a differing copy was not written by this library). */
   void overwriteHeartbeats(List<Heartbeat> rows) {
     if (!rows.isEmpty()) {
+      awaitTurn();
       retry.run(name, "overwrite " + rows.size() + " heartbeats", () -> tables.upsertHeartbeats(rows));
     }
   }
@@ -169,6 +184,7 @@ final class Side implements AutoCloseable {
     if (rows.isEmpty()) {
       return;
     }
+    awaitTurn();
     if (journal != null) {
       retry.call(name, "apply " + rows.size() + " monitors", () -> journal.applyMonitors(rows));
     } else {
@@ -183,12 +199,14 @@ final class Side implements AutoCloseable {
 
   void deleteHeartbeats(List<UUID> ids) {
     if (!ids.isEmpty()) {
+      awaitTurn();
       retry.run(name, "delete " + ids.size() + " heartbeats", () -> tables.deleteHeartbeats(ids));
     }
   }
 
   void deleteMonitors(List<UUID> ids) {
     if (!ids.isEmpty()) {
+      awaitTurn();
       retry.run(name, "delete " + ids.size() + " monitors", () -> tables.deleteMonitors(ids));
     }
   }
@@ -196,6 +214,9 @@ final class Side implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (writeGuard != null) {
+        writeGuard.close();
+      }
       if (journal != null) {
         journal.close();
       }

@@ -134,6 +134,10 @@ public final class Verifier {
     Instant from = since == null ? null : now.minus(since);
     Retry retry = new Retry(giveUpAfter);
     try (Side p = Side.open(config, primary, retry); Side s = Side.open(config, secondary, retry)) {
+      if (repair) {
+        // Repairs write into the secondary, beside the live service's writes: they wait while its journal lags.
+        s.guardWrites(LagGuard.open(config, primary));
+      }
       List<String> notes = new ArrayList<>();
       for (Side side : List.of(p, s)) {
         if (side.journalProblem() != null) {

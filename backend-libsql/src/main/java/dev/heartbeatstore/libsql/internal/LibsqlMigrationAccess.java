@@ -74,6 +74,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
     this.timeout = timeout;
 
     this.session = session;
+    this.timeout = timeout;
   }
 
   /** Over a session someone else owns (and closes). */
@@ -91,6 +92,29 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   /** Opens the database {@code TURSO_DATABASE_URL} names, with the schema applied or checked as the store does. */
   public static LibsqlMigrationAccess open(HeartbeatStoreConfig config, Clock clock) {
     return new LibsqlMigrationAccess(Sessions.open(config, clock), config.timeout());
+  }
+
+  /** Building an index sorts the whole table: far longer than one call's deadline. */
+  static final Duration INDEX_BUILD_DEADLINE = Duration.ofMinutes(30);
+
+  @Override
+  public boolean supportsBulkLoad() {
+    return true;
+  }
+
+  @Override
+  public List<String> beginBulkLoad() {
+    return BulkIndexes.names(BulkIndexes.begin(session, timeout));
+  }
+
+  @Override
+  public void finishBulkLoad() {
+    BulkIndexes.finish(session, INDEX_BUILD_DEADLINE, timeout);
+  }
+
+  @Override
+  public List<String> pendingIndexes() {
+    return BulkIndexes.names(BulkIndexes.pending(session, Deadline.after(timeout)));
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.heartbeatstore.HeartbeatMonitorRepository;
 import dev.heartbeatstore.HeartbeatRepository;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
+import dev.heartbeatstore.spi.Deadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +41,12 @@ public final class LibsqlStore implements HeartbeatStore {
   /** Like {@link #open(HeartbeatStoreConfig, Clock)}; {@code journal}: writes record hedging journal entries. */
   public static LibsqlStore open(HeartbeatStoreConfig config, Clock clock, boolean journal) {
     SqlSession session = Sessions.open(config, clock);
+    try {
+      BulkIndexes.refuseIfPending(session, config, journal, Deadline.after(config.timeout()));
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
     log.info("heartbeat-store opened {}", session.describe());
     return new LibsqlStore(session, clock, journal, config.timeout());
   }
