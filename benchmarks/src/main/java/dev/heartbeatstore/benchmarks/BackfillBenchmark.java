@@ -198,7 +198,7 @@ final class BackfillBenchmark {
       }
       threads.add(new Thread(() -> {
         try (dev.heartbeatstore.spi.ReplicationAccess journal =
-                 dev.heartbeatstore.internal.Backends.openReplicationAccess(config, "postgres")) {
+                 dev.heartbeatstore.spi.Backends.openReplicationAccess(config, "postgres")) {
           while (!stop.get()) {
             lag.add(journal.stats().lag().toMillis() / 1000.0);
             Thread.sleep(200);

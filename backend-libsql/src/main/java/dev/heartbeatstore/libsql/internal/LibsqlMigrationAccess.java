@@ -71,8 +71,6 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
       new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, MONITOR_UPSERT_IF_NEWER);
 
   private LibsqlMigrationAccess(SqlSession session, Duration timeout) {
-    this.timeout = timeout;
-
     this.session = session;
     this.timeout = timeout;
   }
