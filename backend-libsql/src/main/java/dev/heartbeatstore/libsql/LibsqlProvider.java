@@ -3,12 +3,12 @@ package dev.heartbeatstore.libsql;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.libsql.internal.LibsqlLocation;
-import dev.heartbeatstore.libsql.internal.LibsqlMigrationAccess;
+import dev.heartbeatstore.libsql.internal.LibsqlTableAccess;
 import dev.heartbeatstore.libsql.internal.LibsqlReplicationAccess;
 import dev.heartbeatstore.libsql.internal.LibsqlStore;
 import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.spi.TelemetryTarget;
 import java.net.URI;
@@ -64,8 +64,8 @@ public final class LibsqlProvider implements BackendProvider {
   }
 
   @Override
-  public MigrationAccess openMigrationAccess(BackendContext context) {
-    return LibsqlMigrationAccess.open(context.config(), context.clock());
+  public TableAccess openTableAccess(BackendContext context) {
+    return LibsqlTableAccess.open(context.config(), context.clock());
   }
 
   @Override

@@ -10,7 +10,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -38,7 +38,7 @@ class BulkLoadTest {
     Path file = dir.resolve("bulk.db");
     HeartbeatStoreConfig config = Fixtures.config("file:" + file).build();
     List<String> before;
-    try (MigrationAccess access = Backends.openMigrationAccess(config, "turso")) {
+    try (TableAccess access = Backends.openTableAccess(config, "turso")) {
       before = indexSql(file);
       assertThat(access.supportsBulkLoad()).isTrue();
       assertThat(access.pendingIndexes()).isEmpty();
@@ -73,7 +73,7 @@ class BulkLoadTest {
   void roles() {
     Path file = dir.resolve("roles.db");
     HeartbeatStoreConfig plain = Fixtures.config("file:" + file).build();
-    try (MigrationAccess access = Backends.openMigrationAccess(plain, "turso")) {
+    try (TableAccess access = Backends.openTableAccess(plain, "turso")) {
       access.beginBulkLoad();
     }
     // Never contacted: the libSQL store is opened alone, in the role hedging would give it.

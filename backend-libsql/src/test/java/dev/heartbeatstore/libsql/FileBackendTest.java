@@ -13,7 +13,7 @@ import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.IndexParams;
-import dev.heartbeatstore.libsql.internal.LibsqlMigrationAccess;
+import dev.heartbeatstore.libsql.internal.LibsqlTableAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,7 +56,7 @@ class FileBackendTest {
 
   /** The latest schema version this library ships. */
   private static int latestSchemaVersion() {
-    try (LibsqlMigrationAccess access = LibsqlMigrationAccess.open(Fixtures.config("file::memory:").build(),
+    try (LibsqlTableAccess access = LibsqlTableAccess.open(Fixtures.config("file::memory:").build(),
         java.time.Clock.systemUTC())) {
       return Integer.parseInt(access.expectedSchemaVersion());
     }

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStore;
-import dev.heartbeatstore.libsql.internal.LibsqlMigrationAccess;
+import dev.heartbeatstore.libsql.internal.LibsqlTableAccess;
 import dev.heartbeatstore.testsupport.servers.Sqld;
 import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.nio.file.Files;
@@ -124,7 +124,7 @@ class RemoteSchemaTest {
       }
       pool.shutdown();
       assertThat(failures).isEmpty();
-      try (LibsqlMigrationAccess access = LibsqlMigrationAccess.open(
+      try (LibsqlTableAccess access = LibsqlTableAccess.open(
           Fixtures.config(sqld.url()).migrate(false).build(), Clock.systemUTC())) {
         assertThat(access.schemaVersion()).isEqualTo(Integer.toString(latestSchemaVersion()));
       }
@@ -132,7 +132,7 @@ class RemoteSchemaTest {
   }
 
   private static int latestSchemaVersion() {
-    try (LibsqlMigrationAccess access = LibsqlMigrationAccess.open(Fixtures.config("file::memory:").build(),
+    try (LibsqlTableAccess access = LibsqlTableAccess.open(Fixtures.config("file::memory:").build(),
         Clock.systemUTC())) {
       return Integer.parseInt(access.expectedSchemaVersion());
     }

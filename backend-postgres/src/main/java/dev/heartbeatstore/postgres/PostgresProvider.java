@@ -3,12 +3,12 @@ package dev.heartbeatstore.postgres;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.postgres.internal.PostgresHeartbeatStore;
-import dev.heartbeatstore.postgres.internal.PostgresMigrationAccess;
+import dev.heartbeatstore.postgres.internal.PostgresTableAccess;
 import dev.heartbeatstore.postgres.internal.PostgresReplicationAccess;
 import dev.heartbeatstore.postgres.internal.PostgresUrl;
 import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.spi.TelemetryTarget;
 import java.util.List;
@@ -47,8 +47,8 @@ public final class PostgresProvider implements BackendProvider {
   }
 
   @Override
-  public MigrationAccess openMigrationAccess(BackendContext context) {
-    return PostgresMigrationAccess.open(context.config(), context.clock());
+  public TableAccess openTableAccess(BackendContext context) {
+    return PostgresTableAccess.open(context.config(), context.clock());
   }
 
   @Override

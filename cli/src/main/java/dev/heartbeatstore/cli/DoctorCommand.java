@@ -4,7 +4,7 @@ import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStoreException;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -26,7 +26,7 @@ final class DoctorCommand extends ConfiguredCommand {
     boolean unfit = false;
     for (String side : ConnectionOptions.sides(config)) {
       String name = ConnectionOptions.describe(config, side);
-      try (MigrationAccess access = Backends.openMigrationAccess(checkOnly, side)) {
+      try (TableAccess access = Backends.openTableAccess(checkOnly, side)) {
         java.util.List<String> missing = access.pendingIndexes();
         if (missing.isEmpty()) {
           out.printf("%s: reachable, authenticated, schema version %s (library expects %s): OK%n", name,

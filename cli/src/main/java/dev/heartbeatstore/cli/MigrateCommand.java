@@ -3,7 +3,7 @@ package dev.heartbeatstore.cli;
 import dev.heartbeatstore.ConfigurationException;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +20,7 @@ final class MigrateCommand extends ConfiguredCommand {
     PrintWriter out = out();
     HeartbeatStoreConfig config = settings().migrate(!check).build();
     for (String side : ConnectionOptions.sides(config)) {
-      try (MigrationAccess access = Backends.openMigrationAccess(config, side)) {
+      try (TableAccess access = Backends.openTableAccess(config, side)) {
         out.printf("%s: schema version %s (%s)%n", ConnectionOptions.describe(config, side), access.schemaVersion(),
             check ? "checked, current" : "applied, current");
       } catch (ConfigurationException e) {

@@ -5,7 +5,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.spi.BackendContext;
 import dev.heartbeatstore.spi.BackendProvider;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +23,8 @@ public final class StoreFactory {
   }
 
   /** Whole-table access to one backend ({@code postgres} or {@code turso}), for the migration tools. */
-  public static MigrationAccess openMigrationAccess(HeartbeatStoreConfig config, String backendName) {
-    return find(backendName).openMigrationAccess(context(config));
+  public static TableAccess openTableAccess(HeartbeatStoreConfig config, String backendName) {
+    return find(backendName).openTableAccess(context(config));
   }
 
   /** The hedging journal of one backend's database, and replay into it, for the migration tools. */

@@ -53,7 +53,7 @@ public interface BackendProvider {
    * Opens whole-table access for the migration tools, with the schema applied or checked as
    * {@code open} does. Backends that hold no data of their own (hedging) do not support it.
    */
-  default MigrationAccess openMigrationAccess(BackendContext context) {
+  default TableAccess openTableAccess(BackendContext context) {
     throw new dev.heartbeatstore.ConfigurationException(
         "the " + name() + " backend does not support the migration tools (backfill, verify, doctor)");
   }

@@ -25,8 +25,8 @@ public final class Backends {
    * @throws dev.heartbeatstore.ConfigurationException when that backend is missing or cannot serve the migration tools
    * @throws dev.heartbeatstore.StoreUnavailableException when the database cannot be reached
    */
-  public static MigrationAccess openMigrationAccess(HeartbeatStoreConfig config, String backendName) {
-    return StoreFactory.openMigrationAccess(config, backendName);
+  public static TableAccess openTableAccess(HeartbeatStoreConfig config, String backendName) {
+    return StoreFactory.openTableAccess(config, backendName);
   }
 
   /**

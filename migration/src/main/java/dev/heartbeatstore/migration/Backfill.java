@@ -4,8 +4,8 @@ import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
-import dev.heartbeatstore.spi.MigrationAccess.HeartbeatCursor;
+import dev.heartbeatstore.spi.TableAccess;
+import dev.heartbeatstore.spi.TableAccess.HeartbeatCursor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * writes (rows already there are skipped), and safe to kill at any moment and run again: it finishes
  * with no duplicates and no gaps. Run {@link Verifier} afterwards.
  *
- * <p>The checkpoint is bound to the two databases ({@link MigrationAccess#databaseIdentity()}): resuming
+ * <p>The checkpoint is bound to the two databases ({@link TableAccess#databaseIdentity()}): resuming
  * against another one throws {@link CheckpointMismatchException}; {@link Builder#restart(boolean)} starts
  * over. A batch that times out or finds a side unavailable is tried again, with backoff, until that side
  * has been unreachable for {@link Builder#giveUpAfter(Duration)}.
@@ -122,8 +122,8 @@ public final class Backfill {
       t.setDaemon(true);
       return t;
     });
-    try (MigrationAccess source = retry.call(from, "open", () -> Backends.openMigrationAccess(config, from));
-        MigrationAccess target = retry.call(to, "open", () -> Backends.openMigrationAccess(config, to));
+    try (TableAccess source = retry.call(from, "open", () -> Backends.openTableAccess(config, from));
+        TableAccess target = retry.call(to, "open", () -> Backends.openTableAccess(config, to));
         // The journal of the live service's writes into the target is kept in the source's database.
         LagGuard guard = LagGuard.open(config, from)) {
       String fromIdentity = retry.call(from, "read its identity", source::databaseIdentity);

@@ -1,6 +1,6 @@
 package dev.heartbeatstore.migration;
 
-import dev.heartbeatstore.spi.MigrationAccess.HeartbeatCursor;
+import dev.heartbeatstore.spi.TableAccess.HeartbeatCursor;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -19,7 +19,7 @@ import java.util.UUID;
  * any moment resumes where it was. Resuming from a slightly older checkpoint is harmless: inserts are
  * insert-if-absent.
  *
- * <p>It is bound to its two databases ({@link dev.heartbeatstore.spi.MigrationAccess#databaseIdentity()}):
+ * <p>It is bound to its two databases ({@link dev.heartbeatstore.spi.TableAccess#databaseIdentity()}):
  * its cursors say what one target already holds of one source, and are wrong for any other pair.
  */
 record Checkpoint(String from, String to, String fromIdentity, String toIdentity, UUID monitorCursor,

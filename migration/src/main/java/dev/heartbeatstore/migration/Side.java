@@ -5,8 +5,8 @@ import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
-import dev.heartbeatstore.spi.MigrationAccess.HeartbeatCursor;
+import dev.heartbeatstore.spi.TableAccess;
+import dev.heartbeatstore.spi.TableAccess.HeartbeatCursor;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * One database as the verifier sees it: its tables ({@link MigrationAccess}), and its hedging journal
+ * One database as the verifier sees it: its tables ({@link TableAccess}), and its hedging journal
  * with point reads by id ({@link ReplicationAccess}) when the backend has one. Every call goes through
  * {@link Retry}.
  */
@@ -31,7 +31,7 @@ final class Side implements AutoCloseable {
   static final int MAX_PENDING = 100_000;
 
   final String name;
-  final MigrationAccess tables;
+  final TableAccess tables;
   /** Null when the backend keeps no journal (then nothing is pending, and point reads go through the scan order). */
   private final ReplicationAccess journal;
   private final String journalProblem;
@@ -39,7 +39,7 @@ final class Side implements AutoCloseable {
   /** Waited on before each write, when the live service writes into this side too; null: never waits. */
   private LagGuard writeGuard;
 
-  private Side(String name, MigrationAccess tables, ReplicationAccess journal, String journalProblem, Retry retry) {
+  private Side(String name, TableAccess tables, ReplicationAccess journal, String journalProblem, Retry retry) {
     this.name = name;
     this.tables = tables;
     this.journal = journal;
@@ -48,7 +48,7 @@ final class Side implements AutoCloseable {
   }
 
   static Side open(HeartbeatStoreConfig config, String name, Retry retry) {
-    MigrationAccess tables = retry.call(name, "open", () -> Backends.openMigrationAccess(config, name));
+    TableAccess tables = retry.call(name, "open", () -> Backends.openTableAccess(config, name));
     try {
       ReplicationAccess journal = retry.call(name, "open its journal",
           () -> Backends.openReplicationAccess(config, name));

@@ -3,7 +3,7 @@ package dev.heartbeatstore.migration;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.spi.MigrationAccess.HeartbeatCursor;
+import dev.heartbeatstore.spi.TableAccess.HeartbeatCursor;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -8,7 +8,7 @@ import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.postgres.IsolatedSchema;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ class BackfillAndVerifyTest {
           }
         }).build().run()).hasMessage("stopped on purpose");
     assertThat(checkpoint).exists();
-    try (MigrationAccess turso = access("turso")) {
+    try (TableAccess turso = access("turso")) {
       assertThat(turso.countMonitors()).isEqualTo(MONITORS);
       assertThat(turso.countHeartbeats()).isBetween(40_000L, 42_000L);
     }
@@ -83,7 +83,7 @@ class BackfillAndVerifyTest {
     assertThat(result.resumed()).isTrue();
     assertThat(result.heartbeatsCopied()).isBetween((long) HEARTBEATS - 42_000, (long) HEARTBEATS - 40_000);
     assertThat(checkpoint).doesNotExist();
-    try (MigrationAccess turso = access("turso")) {
+    try (TableAccess turso = access("turso")) {
       assertThat(turso.countHeartbeats()).isEqualTo(HEARTBEATS);
       assertThat(turso.countMonitors()).isEqualTo(MONITORS);
     }
@@ -116,7 +116,7 @@ class BackfillAndVerifyTest {
     HeartbeatMonitor staleMonitor;
     HeartbeatMonitor tiedMonitor;
     UUID extraId = UUID.randomUUID();
-    try (MigrationAccess pg = access("postgres"); MigrationAccess turso = access("turso")) {
+    try (TableAccess pg = access("postgres"); TableAccess turso = access("turso")) {
       List<Heartbeat> some = pg.heartbeatsAfter(null, 3);
       deleted = some.get(0);
       changed = some.get(1);
@@ -162,7 +162,7 @@ class BackfillAndVerifyTest {
     Verifier.Report after = Verifier.builder(config).build().run();
     assertThat(after.heartbeats().identical()).as("%s", after).isTrue();
     assertThat(after.monitors().different()).containsExactly(tiedMonitor.id());
-    try (MigrationAccess turso = access("turso")) {
+    try (TableAccess turso = access("turso")) {
       assertThat(Rows.monitor(turso, tiedMonitor.id()).queueId()).isEqualTo("tampered");
       turso.upsertMonitors(List.of(tiedMonitor));
     }
@@ -196,7 +196,7 @@ class BackfillAndVerifyTest {
     assertThatThrownBy(() -> Backfill.builder(config).rowsPerSecond(-5)).hasMessageContaining("rate");
   }
 
-  private MigrationAccess access(String backend) {
-    return Backends.openMigrationAccess(config, backend);
+  private TableAccess access(String backend) {
+    return Backends.openTableAccess(config, backend);
   }
 }

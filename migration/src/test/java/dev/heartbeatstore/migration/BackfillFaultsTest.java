@@ -8,7 +8,7 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.postgres.IsolatedSchema;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.testsupport.servers.Sqld;
 import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.nio.file.Path;
@@ -165,7 +165,7 @@ class BackfillFaultsTest {
       assertThat(resumed.await(0, TimeUnit.SECONDS)).isTrue();
       assertThat(result.retries()).as("calls to the frozen server timed out and were tried again").isPositive();
       assertThat(count(config, "turso")).isEqualTo(HEARTBEATS);
-      try (MigrationAccess turso = Backends.openMigrationAccess(config, "turso")) {
+      try (TableAccess turso = Backends.openTableAccess(config, "turso")) {
         assertThat(turso.countMonitors()).isEqualTo(MONITORS);
       }
       assertThat(Verifier.builder(config).build().run().identical()).isTrue();
@@ -204,7 +204,7 @@ class BackfillFaultsTest {
   }
 
   private static long count(HeartbeatStoreConfig config, String backend) {
-    try (MigrationAccess access = Backends.openMigrationAccess(config, backend)) {
+    try (TableAccess access = Backends.openTableAccess(config, backend)) {
       return access.countHeartbeats();
     }
   }

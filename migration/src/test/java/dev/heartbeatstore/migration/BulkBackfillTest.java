@@ -12,7 +12,7 @@ import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.StoreUnavailableException;
 import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.postgres.IsolatedSchema;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.testsupport.servers.Sqld;
 import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.net.URI;
@@ -203,7 +203,7 @@ class BulkBackfillTest {
 
       assertThat(result.bulk()).isFalse();
       assertThat(result.heartbeatsInserted()).isEqualTo(count(there));
-      try (MigrationAccess pg = Backends.openMigrationAccess(config, "postgres")) {
+      try (TableAccess pg = Backends.openTableAccess(config, "postgres")) {
         assertThat(pg.supportsBulkLoad()).isFalse();
         assertThat(pg.pendingIndexes()).isEmpty();
       }
@@ -215,19 +215,19 @@ class BulkBackfillTest {
   }
 
   private static List<String> pending(HeartbeatStoreConfig config) {
-    try (MigrationAccess turso = Backends.openMigrationAccess(config, "turso")) {
+    try (TableAccess turso = Backends.openTableAccess(config, "turso")) {
       return turso.pendingIndexes();
     }
   }
 
   private static long sourceCount(HeartbeatStoreConfig config) {
-    try (MigrationAccess pg = Backends.openMigrationAccess(config, "postgres")) {
+    try (TableAccess pg = Backends.openTableAccess(config, "postgres")) {
       return pg.countHeartbeats();
     }
   }
 
   private static long count(HeartbeatStoreConfig config) {
-    try (MigrationAccess turso = Backends.openMigrationAccess(config, "turso")) {
+    try (TableAccess turso = Backends.openTableAccess(config, "turso")) {
       return turso.countHeartbeats();
     }
   }

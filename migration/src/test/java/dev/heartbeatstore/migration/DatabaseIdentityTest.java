@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.postgres.IsolatedSchema;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.testsupport.servers.JwtKeys;
 import dev.heartbeatstore.testsupport.servers.Sqld;
 import dev.heartbeatstore.testsupport.servers.TestSqld;
@@ -60,7 +60,7 @@ class DatabaseIdentityTest {
   }
 
   private static String identity(HeartbeatStoreConfig config, String backend) {
-    try (MigrationAccess access = Backends.openMigrationAccess(config, backend)) {
+    try (TableAccess access = Backends.openTableAccess(config, backend)) {
       return access.databaseIdentity();
     }
   }

@@ -8,8 +8,8 @@ import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.spi.Backends;
 import dev.heartbeatstore.postgres.IsolatedSchema;
-import dev.heartbeatstore.spi.MigrationAccess;
-import dev.heartbeatstore.spi.MigrationAccess.HeartbeatCursor;
+import dev.heartbeatstore.spi.TableAccess;
+import dev.heartbeatstore.spi.TableAccess.HeartbeatCursor;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.testsupport.servers.Sqld;
 import dev.heartbeatstore.testsupport.servers.TestSqld;
@@ -68,8 +68,8 @@ class LagUnderBackfillTest {
         lag.phase = "after backfill";
         samplesDuringBackfill = lag.samples.size();
         // Differences for the repair to write: 10,000 settled heartbeats gone from the secondary.
-        try (MigrationAccess pg = Backends.openMigrationAccess(config, "postgres");
-            MigrationAccess turso = Backends.openMigrationAccess(config, "turso")) {
+        try (TableAccess pg = Backends.openTableAccess(config, "postgres");
+            TableAccess turso = Backends.openTableAccess(config, "turso")) {
           HeartbeatCursor after = null;
           for (int i = 0; i < 10; i++) {
             List<Heartbeat> page = pg.heartbeatsAfter(after, 1_000);

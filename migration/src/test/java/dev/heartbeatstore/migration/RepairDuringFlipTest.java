@@ -10,7 +10,7 @@ import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
 import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.postgres.IsolatedSchema;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.testsupport.servers.FreezingTcpProxy;
 import java.time.Duration;
@@ -126,13 +126,13 @@ class RepairDuringFlipTest {
   private static void assertOnlyOn(HeartbeatStoreConfig config, String side, Written w) {
     assertPresent(config, side, w);
     String other = side.equals("postgres") ? "turso" : "postgres";
-    try (MigrationAccess access = Backends.openMigrationAccess(config, other)) {
+    try (TableAccess access = Backends.openTableAccess(config, other)) {
       assertThat(Rows.monitor(access, w.fresh().id())).as("not yet on " + other).isNull();
     }
   }
 
   private static void assertPresent(HeartbeatStoreConfig config, String side, Written w) {
-    try (MigrationAccess access = Backends.openMigrationAccess(config, side)) {
+    try (TableAccess access = Backends.openTableAccess(config, side)) {
       assertThat(Rows.monitor(access, w.fresh().id())).as("fresh monitor on " + side).isEqualTo(w.fresh());
       assertThat(Rows.monitor(access, w.old().id())).as("old monitor on " + side).isEqualTo(w.old());
       assertThat(Rows.heartbeat(access, w.oldHeartbeat())).as("old heartbeat on " + side).isEqualTo(w.oldHeartbeat());

@@ -6,7 +6,7 @@ import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.postgres.IsolatedSchema;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.testsupport.servers.Sqld;
 import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.time.Duration;
@@ -26,8 +26,8 @@ class VerifyFaultsTest {
       MigrationFixture.seed(postgres.config().build(), 20_000, 100, 31);
       Backfill.builder(config).build().run();
       List<Heartbeat> lost;
-      try (MigrationAccess pg = Backends.openMigrationAccess(config, "postgres");
-          MigrationAccess turso = Backends.openMigrationAccess(config, "turso")) {
+      try (TableAccess pg = Backends.openTableAccess(config, "postgres");
+          TableAccess turso = Backends.openTableAccess(config, "turso")) {
         lost = pg.heartbeatsAfter(null, 15_000).subList(14_950, 15_000);
         turso.deleteHeartbeats(lost.stream().map(Heartbeat::id).toList());
       }

@@ -10,7 +10,7 @@ import dev.heartbeatstore.HeartbeatStoreConfig.HedgingMode;
 import dev.heartbeatstore.HeartbeatStores;
 import dev.heartbeatstore.postgres.IsolatedSchema;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.testsupport.servers.Sqld;
 import dev.heartbeatstore.testsupport.servers.TestSqld;
@@ -47,7 +47,7 @@ class VerifyUnderTrafficTest {
       MigrationFixture.seed(postgres.config().build(), 5_000, 150, 29);
       Backfill.builder(config).build().run();
       List<HeartbeatMonitor> seededMonitors;
-      try (MigrationAccess pg = Backends.openMigrationAccess(config, "postgres")) {
+      try (TableAccess pg = Backends.openTableAccess(config, "postgres")) {
         seededMonitors = pg.monitorsAfter(null, 150);
       }
 

@@ -7,7 +7,7 @@ import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.postgres.IsolatedSchema;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.testsupport.servers.Sqld;
 import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.time.Duration;
@@ -85,12 +85,12 @@ class VerifyWindowTest {
     Instant recent = Instant.now().minusSeconds(10).truncatedTo(ChronoUnit.MICROS);
     Heartbeat onlyOnSecondary = heartbeat(recent);
     HeartbeatMonitor monitorOnlyOnSecondary = monitor(recent);
-    try (MigrationAccess turso = access("turso")) {
+    try (TableAccess turso = access("turso")) {
       turso.insertHeartbeatsIfAbsent(List.of(onlyOnSecondary));
       turso.insertMonitorsIfAbsent(List.of(monitorOnlyOnSecondary));
     }
     cleanups.add(() -> {
-      try (MigrationAccess turso = access("turso")) {
+      try (TableAccess turso = access("turso")) {
         turso.deleteHeartbeats(List.of(onlyOnSecondary.id()));
         turso.deleteMonitors(List.of(monitorOnlyOnSecondary.id()));
       }
@@ -100,7 +100,7 @@ class VerifyWindowTest {
 
     assertThat(repaired.identical()).isTrue();
     assertThat(repaired.repairs().heartbeatsDeleted() + repaired.repairs().monitorsDeleted()).isZero();
-    try (MigrationAccess turso = access("turso")) {
+    try (TableAccess turso = access("turso")) {
       assertThat(turso.countHeartbeats()).isEqualTo(2_001);
       assertThat(turso.countMonitors()).isEqualTo(51);
     }
@@ -132,14 +132,14 @@ class VerifyWindowTest {
   }
 
   private void onPrimaryOnly(Heartbeat h, HeartbeatMonitor m) {
-    try (MigrationAccess pg = access("postgres")) {
+    try (TableAccess pg = access("postgres")) {
       pg.insertHeartbeatsIfAbsent(List.of(h));
       if (m != null) {
         pg.insertMonitorsIfAbsent(List.of(m));
       }
     }
     cleanups.add(() -> {
-      try (MigrationAccess pg = access("postgres")) {
+      try (TableAccess pg = access("postgres")) {
         pg.deleteHeartbeats(List.of(h.id()));
         if (m != null) {
           pg.deleteMonitors(List.of(m.id()));
@@ -152,8 +152,8 @@ class VerifyWindowTest {
     return options.apply(Verifier.builder(config)).build().run();
   }
 
-  private MigrationAccess access(String backend) {
-    return Backends.openMigrationAccess(config, backend);
+  private TableAccess access(String backend) {
+    return Backends.openTableAccess(config, backend);
   }
 
   private static Heartbeat heartbeat(Instant at) {

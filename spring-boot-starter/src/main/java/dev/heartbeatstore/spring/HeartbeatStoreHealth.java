@@ -3,7 +3,7 @@ package dev.heartbeatstore.spring;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import dev.heartbeatstore.spi.ReplicationAccess;
 import dev.heartbeatstore.spi.Secrets;
 import java.time.Clock;
@@ -183,7 +183,7 @@ final class HeartbeatStoreHealth implements AutoCloseable {
     // Opened by the worker without a lock (an open may take long); set and closed under accessLock, so that
     // one opened while the indicator closes is closed too.
     private final Object accessLock = new Object();
-    private volatile MigrationAccess migration;
+    private volatile TableAccess migration;
     private volatile ReplicationAccess replication;
     // Used by the worker only.
     private String schemaVersion;
@@ -226,9 +226,9 @@ final class HeartbeatStoreHealth implements AutoCloseable {
         next.put("backend", backend);
       }
       try {
-        MigrationAccess migration = this.migration;
+        TableAccess migration = this.migration;
         if (migration == null) {
-          migration = Backends.openMigrationAccess(config, backend);
+          migration = Backends.openTableAccess(config, backend);
           synchronized (accessLock) {
             if (closed) {
               closeQuietly(migration);

@@ -38,13 +38,13 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
   private final SqlSession session;
   /** Each call's deadline: {@code HEARTBEAT_DB_TIMEOUT} from its start. */
   private final Duration timeout;
-  private final LibsqlMigrationAccess tables;
+  private final LibsqlTableAccess tables;
 
   private LibsqlReplicationAccess(SqlSession session, Duration timeout) {
     this.timeout = timeout;
 
     this.session = session;
-    this.tables = LibsqlMigrationAccess.over(session, timeout);
+    this.tables = LibsqlTableAccess.over(session, timeout);
   }
 
   /** Opens the database {@code TURSO_DATABASE_URL} names, with the schema applied or checked as the store does. */

@@ -4,7 +4,7 @@ import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.spi.Deadline;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import java.util.function.Function;
  * order both backends share: heartbeats by {@code (timestamp, id)}, monitors by {@code id}, ids as
  * canonical UUID text.
  */
-public final class LibsqlMigrationAccess implements MigrationAccess {
+public final class LibsqlTableAccess implements TableAccess {
 
   private static final String HEARTBEAT_COLUMNS = SqliteSql.HEARTBEAT_COLUMNS;
   private static final String MONITOR_COLUMNS = SqliteSql.MONITOR_COLUMNS;
@@ -70,14 +70,14 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   private static final BulkInsert MONITORS_UPSERT_IF_NEWER =
       new BulkInsert("heartbeat_monitors", MONITOR_COLUMNS, MONITOR_UPSERT_IF_NEWER);
 
-  private LibsqlMigrationAccess(SqlSession session, Duration timeout) {
+  private LibsqlTableAccess(SqlSession session, Duration timeout) {
     this.session = session;
     this.timeout = timeout;
   }
 
   /** Over a session someone else owns (and closes). */
-  static LibsqlMigrationAccess over(SqlSession session, Duration timeout) {
-    return new LibsqlMigrationAccess(session, timeout);
+  static LibsqlTableAccess over(SqlSession session, Duration timeout) {
+    return new LibsqlTableAccess(session, timeout);
   }
 
   /** Inserts absent monitors and overwrites those whose stored {@code updated_at} is older, in one transaction. */
@@ -88,8 +88,8 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
   }
 
   /** Opens the database {@code TURSO_DATABASE_URL} names, with the schema applied or checked as the store does. */
-  public static LibsqlMigrationAccess open(HeartbeatStoreConfig config, Clock clock) {
-    return new LibsqlMigrationAccess(Sessions.open(config, clock), config.timeout());
+  public static LibsqlTableAccess open(HeartbeatStoreConfig config, Clock clock) {
+    return new LibsqlTableAccess(Sessions.open(config, clock), config.timeout());
   }
 
   /** Building an index sorts the whole table: far longer than one call's deadline. */
@@ -216,7 +216,7 @@ public final class LibsqlMigrationAccess implements MigrationAccess {
 
   @Override
   public String toString() {
-    return "LibsqlMigrationAccess{" + session.describe() + '}';
+    return "LibsqlTableAccess{" + session.describe() + '}';
   }
 
   /**

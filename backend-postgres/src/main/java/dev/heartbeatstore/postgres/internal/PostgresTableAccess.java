@@ -3,7 +3,7 @@ package dev.heartbeatstore.postgres.internal;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.spi.MigrationAccess;
+import dev.heartbeatstore.spi.TableAccess;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +20,7 @@ import java.util.function.Function;
  * translation as the store. Batches are single statements over arrays ({@code unnest}): one round
  * trip and atomic each.
  */
-public final class PostgresMigrationAccess implements MigrationAccess {
+public final class PostgresTableAccess implements TableAccess {
 
   private static final String HB_COLUMNS = "id, owner, version, charging, user_id, \"timestamp\"";
   private static final String MON_COLUMNS =
@@ -55,14 +55,14 @@ public final class PostgresMigrationAccess implements MigrationAccess {
   private final PostgresHeartbeatStore store;
   private final PostgresErrors errors;
 
-  private PostgresMigrationAccess(PostgresHeartbeatStore store) {
+  private PostgresTableAccess(PostgresHeartbeatStore store) {
     this.store = store;
     this.errors = store.errors();
   }
 
   /** Opens the pool and applies or checks the schema, exactly as the store does. */
-  public static PostgresMigrationAccess open(HeartbeatStoreConfig config, Clock clock) {
-    return new PostgresMigrationAccess(PostgresHeartbeatStore.open(config, clock));
+  public static PostgresTableAccess open(HeartbeatStoreConfig config, Clock clock) {
+    return new PostgresTableAccess(PostgresHeartbeatStore.open(config, clock));
   }
 
   @Override

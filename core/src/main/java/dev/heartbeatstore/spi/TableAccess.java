@@ -8,14 +8,14 @@ import java.util.UUID;
 
 /**
  * Whole-table access for the migration tools (backfill, verify, doctor), beside the per-user
- * repositories. Opened with {@link BackendProvider#openMigrationAccess(BackendContext)}; validated
+ * repositories. Opened with {@link BackendProvider#openTableAccess(BackendContext)}; validated
  * input only (the tools copy rows one backend already accepted).
  *
  * <p>Scans are keyset-paged and return rows in one global order that both backends share:
  * heartbeats by {@code (timestamp, id)} ascending, monitors by {@code id} ascending, ids compared as
  * canonical lowercase UUID text (PostgreSQL's uuid order is the same).
  */
-public interface MigrationAccess extends AutoCloseable {
+public interface TableAccess extends AutoCloseable {
 
   /** Where a heartbeat scan stands: the last row read. */
   record HeartbeatCursor(Instant timestamp, UUID id) {}

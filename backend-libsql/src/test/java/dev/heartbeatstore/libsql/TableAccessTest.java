@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.spi.Backends;
-import dev.heartbeatstore.spi.MigrationAccess;
-import dev.heartbeatstore.spi.MigrationAccess.HeartbeatCursor;
+import dev.heartbeatstore.spi.TableAccess;
+import dev.heartbeatstore.spi.TableAccess.HeartbeatCursor;
 import dev.heartbeatstore.testsupport.servers.Sqld;
 import dev.heartbeatstore.testsupport.servers.TestSqld;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Whole-table access for the migration tools, on a file and over HTTP")
-class MigrationAccessTest {
+class TableAccessTest {
 
   @TempDir
   Path dir;
@@ -43,7 +43,7 @@ class MigrationAccessTest {
   @DisplayName("over HTTP: batches larger than one multi-row statement, inserted, skipped, upserted and deleted whole")
   void largeBatchesRemote() {
     try (Sqld sqld = TestSqld.startDedicated();
-         MigrationAccess access = Backends.openMigrationAccess(Fixtures.config(sqld.url()).build(), "turso")) {
+         TableAccess access = Backends.openTableAccess(Fixtures.config(sqld.url()).build(), "turso")) {
       largeBatches(access);
     }
   }
@@ -51,13 +51,13 @@ class MigrationAccessTest {
   @Test
   @DisplayName("on a file: the same large batches")
   void largeBatchesFile() {
-    try (MigrationAccess access = Backends.openMigrationAccess(
+    try (TableAccess access = Backends.openTableAccess(
         Fixtures.config("file:" + dir.resolve("large.db")).build(), "turso")) {
       largeBatches(access);
     }
   }
 
-  private static void largeBatches(MigrationAccess access) {
+  private static void largeBatches(TableAccess access) {
     List<Heartbeat> rows = new ArrayList<>();
     for (int i = 0; i < 450; i++) {
       rows.add(new Heartbeat(UUID.randomUUID(), "o", "v", false, "u", T0.plusSeconds(i)));
@@ -85,7 +85,7 @@ class MigrationAccessTest {
   }
 
   private static void exercise(String url) {
-    try (MigrationAccess access = Backends.openMigrationAccess(Fixtures.config(url).build(), "turso")) {
+    try (TableAccess access = Backends.openTableAccess(Fixtures.config(url).build(), "turso")) {
       assertThat(access.backendName()).isEqualTo("turso");
       assertThat(access.schemaVersion()).isEqualTo(access.expectedSchemaVersion()).isEqualTo("4");
       assertThat(access.countHeartbeats()).isZero();
