@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Why one at a time: sqld 0.24.32 queues writers from different streams; when a queued writer's snapshot has
  * gone stale it fails with {@code SQLITE_BUSY_SNAPSHOT} (517) without giving its slot back, and every later writer
- * waits until sqld takes the slot back 5 s later (decision 0001). Writes of one store never queue behind each other
+ * waits until sqld takes the slot back 5 s later (decision 0003). Writes of one store never queue behind each other
  * on the server, so they never meet that; reads do not pass through here.
  *
  * <p>How: writes wait in arrival order. When the lane is free, the oldest waiting write decides what goes next: a
