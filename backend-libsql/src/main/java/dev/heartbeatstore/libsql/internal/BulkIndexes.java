@@ -113,8 +113,11 @@ final class BulkIndexes {
         continue;
       }
       long started = System.nanoTime();
-      // IF NOT EXISTS: a build whose answer timed out may have committed meanwhile, and be tried again.
-      session.executeAtomically("bulk.createIndex", List.of(Statement.of(ifNotExists(sql))), Deadline.after(perIndex));
+      // IF NOT EXISTS: a build whose answer timed out may have committed meanwhile, and be tried again. One
+      // autocommit statement, not a BEGIN … COMMIT batch: sqld takes the write lock back from a transaction that
+      // held it for 5 s while another writer waits (the live service's), and a batch's COMMIT then finds its
+      // transaction gone; a single statement commits as it ends.
+      session.execute("bulk.createIndex", Statement.of(ifNotExists(sql)), Deadline.after(perIndex));
       log.info("bulk backfill into {}: built the index {} in {} ms", session.describe(), name,
           (System.nanoTime() - started) / 1_000_000);
     }
