@@ -114,9 +114,8 @@ final class BulkIndexes {
       }
       long started = System.nanoTime();
       // IF NOT EXISTS: a build whose answer timed out may have committed meanwhile, and be tried again. One
-      // autocommit statement, not a BEGIN … COMMIT batch: sqld takes the write lock back from a transaction that
-      // held it for 5 s while another writer waits (the live service's), and a batch's COMMIT then finds its
-      // transaction gone; a single statement commits as it ends.
+      // autocommit statement, not a BEGIN … COMMIT batch: under live writes a batch's COMMIT failed at 2M rows,
+      // most likely because sqld takes the write lock back from a transaction held > 5 s while another writer waits.
       session.execute("bulk.createIndex", Statement.of(ifNotExists(sql)), Deadline.after(perIndex));
       log.info("bulk backfill into {}: built the index {} in {} ms", session.describe(), name,
           (System.nanoTime() - started) / 1_000_000);
