@@ -101,7 +101,7 @@ class LibsqlTelemetryTest {
       Throwable thrown = catchThrowable(() -> store.heartbeats().store(h));
 
       assertThat(thrown).isInstanceOf(DuplicateRecordException.class);
-      String code = ((HeartbeatStoreException) thrown.getCause()).statusCode();
+      String code = ((HeartbeatStoreException) thrown).statusCode();
       assertThat(code).startsWith("SQLITE_CONSTRAINT");
       SpanData span = telemetry.spans("store heartbeats").get(0);
       assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);

@@ -42,7 +42,7 @@ public final class LibsqlStore implements HeartbeatStore {
   public static LibsqlStore open(HeartbeatStoreConfig config, Clock clock, boolean journal) {
     SqlSession session = Sessions.open(config, clock);
     try {
-      BulkIndexes.refuseIfPending(session, config, journal, Deadline.after(config.timeout()));
+      BulkIndexes.refuseIfPending(session, config, journal, Deadline.after(Sessions.startup(config)));
     } catch (RuntimeException e) {
       session.close();
       throw e;

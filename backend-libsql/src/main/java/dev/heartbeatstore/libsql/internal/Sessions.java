@@ -22,9 +22,14 @@ final class Sessions {
 
   private Sessions() {}
 
+  /** The budget of each start-up step: {@code HEARTBEAT_DB_TIMEOUT}, but never less than {@link #MIN_STARTUP_DEADLINE}. */
+  static Duration startup(HeartbeatStoreConfig config) {
+    return config.timeout().compareTo(MIN_STARTUP_DEADLINE) > 0 ? config.timeout() : MIN_STARTUP_DEADLINE;
+  }
+
   static SqlSession open(HeartbeatStoreConfig config, Clock clock) {
     LibsqlLocation location = LibsqlLocation.parse(config.tursoDatabaseUrl(), config.tursoAuthToken());
-    Duration startup = config.timeout().compareTo(MIN_STARTUP_DEADLINE) > 0 ? config.timeout() : MIN_STARTUP_DEADLINE;
+    Duration startup = startup(config);
     SqlSession session = location.isFile()
         ? new JdbcSession(location.file(), Deadline.after(startup), config.poolSize(), config.timeout())
         : new HranaSession(location, config.poolSize());
