@@ -15,12 +15,21 @@ import java.util.List;
  */
 public final class HedgingProvider implements BackendProvider {
 
+  /** The provider {@link java.util.ServiceLoader} instantiates; opens nothing until asked to. */
+  public HedgingProvider() {}
+
+
   @Override
   public String name() {
     return HeartbeatStoreConfig.HEDGING;
   }
 
-  /** The primary and secondary stores record their own operation metrics. */
+  /**
+   * None: the primary and secondary stores record their own operation metrics.
+   *
+   * @return null
+   */
+
   @Override
   public String dbSystemName() {
     return null;

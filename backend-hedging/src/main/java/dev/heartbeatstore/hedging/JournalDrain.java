@@ -21,9 +21,14 @@ public final class JournalDrain {
 
   private JournalDrain() {}
 
+
   /**
-   * Drains {@code journal} (one side's) into {@code target} (the other side).
+   * Drains {@code journal} (one side's) into {@code target} (the other side). Retries, with backoff, while
+   * either database is unavailable or slow, until {@code timeout}.
    *
+   * @param journal the journal to drain, on the side that recorded the writes
+   * @param target  the other side, where the entries are replayed
+   * @param timeout how long to keep trying, measured from the call
    * @return true when every entry pending at the start has been applied (or dead-lettered) within {@code timeout}
    */
   public static boolean drain(ReplicationAccess journal, ReplicationAccess target, Duration timeout) {

@@ -23,6 +23,10 @@ import java.util.Set;
  */
 public final class LibsqlProvider implements BackendProvider {
 
+  /** The provider {@link java.util.ServiceLoader} instantiates; opens nothing until asked to. */
+  public LibsqlProvider() {}
+
+
   @Override
   public String name() {
     return HeartbeatStoreConfig.TURSO;
@@ -41,7 +45,11 @@ public final class LibsqlProvider implements BackendProvider {
   /**
    * For a remote server: its host and port (443 for {@code https}, 80 for {@code http} unless the URL sets one),
    * and the URL's path, when it has one, as {@code db.namespace}. Nothing for a local file.
+   *
+   * @param config the validated settings
+   * @return the target; {@link TelemetryTarget#NONE} for a local file
    */
+
   @Override
   public TelemetryTarget telemetryTarget(HeartbeatStoreConfig config) {
     LibsqlLocation location = LibsqlLocation.parse(config.tursoDatabaseUrl(), config.tursoAuthToken());

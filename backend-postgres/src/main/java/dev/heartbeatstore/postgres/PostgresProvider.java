@@ -22,6 +22,10 @@ import java.util.List;
  */
 public final class PostgresProvider implements BackendProvider {
 
+  /** The provider {@link java.util.ServiceLoader} instantiates; opens nothing until asked to. */
+  public PostgresProvider() {}
+
+
   @Override
   public String name() {
     return HeartbeatStoreConfig.POSTGRES;
@@ -35,7 +39,11 @@ public final class PostgresProvider implements BackendProvider {
   /**
    * The first host and port of {@code DATABASE_URL}, and its database as {@code db.namespace}, qualified by
    * the schema ({@code database.schema}) when the URL sets {@code currentSchema} to a single one.
+   *
+   * @param config the validated settings
+   * @return the target, read from the URL without I/O
    */
+
   @Override
   public TelemetryTarget telemetryTarget(HeartbeatStoreConfig config) {
     return PostgresUrl.parse(config.databaseUrl()).telemetryTarget();

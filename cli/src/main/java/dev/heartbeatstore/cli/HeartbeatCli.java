@@ -44,25 +44,48 @@ import picocli.CommandLine.Spec;
         JournalCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class HeartbeatCli implements Runnable {
 
+  /** Exit code 0: done, identical, healthy or drained. */
   public static final int OK = 0;
+  /** Exit code 1: a backend cannot be reached, refused authentication or failed; a drain did not finish in time. */
   public static final int UNAVAILABLE = 1;
+  /** Exit code 2: bad arguments or settings (the variable or flag is named), or a checkpoint of other databases. */
   public static final int USAGE = 2;
+  /** Exit code 3: {@code verify} found differences, or could not confirm them. */
   public static final int DIFFERENT = 3;
 
   @Spec
   CommandSpec spec;
+
+  /** The top-level command; it only dispatches to its subcommands. */
+  public HeartbeatCli() {}
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
   }
 
+  /**
+   * Runs one command line with the process's environment, standard output and error, then exits the JVM
+   * with the command's exit code.
+   *
+   * @param args the command line, e.g. {@code backfill --from postgres --to turso}
+   */
   public static void main(String[] args) {
     System.exit(run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  /** Runs one command line; returns the exit code. */
+  /**
+   * Runs one command line; does not exit the JVM. Errors are reported on {@code err} as one
+   * {@code heartbeat: ...} line, not thrown.
+   *
+   * @param args the command line
+   * @param env  the environment variables the commands read, in place of the process's
+   * @param out  where the commands print their results
+   * @param err  where usage and errors go
+   * @return the exit code: {@link #OK}, {@link #UNAVAILABLE}, {@link #USAGE} or {@link #DIFFERENT}
+   */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+
     CommandLine cli = new CommandLine(new HeartbeatCli(), new Factory(env));
     cli.setOut(out);
     cli.setErr(err);

@@ -20,13 +20,19 @@ import java.util.Set;
  */
 public interface BackendProvider {
 
-  /** The value of {@code HEARTBEAT_DB_BACKEND} that selects this backend, e.g. {@code "postgres"}. */
+  /**
+   * The value of {@code HEARTBEAT_DB_BACKEND} that selects this backend, e.g. {@code "postgres"}.
+   *
+   * @return the backend's name, lowercase
+   */
   String name();
 
   /**
    * The {@code db.system.name} that core records on {@code db.client.operation.duration} around this
    * backend ({@code "postgresql"}, {@code "sqlite"}), or {@code null} for a backend that only wraps
    * other backends and whose inner stores already record their own.
+   *
+   * @return the {@code db.system.name} value, or null
    */
   String dbSystemName();
 
@@ -44,6 +50,8 @@ public interface BackendProvider {
   /**
    * Opens the backend: builds its pools and clients, applies or checks the schema.
    *
+   * @param context the validated settings, telemetry and clock, and access to other backends
+   * @return the opened store; core wraps it and the caller closes it
    * @throws dev.heartbeatstore.ConfigurationException when the settings cannot work for this backend
    * @throws dev.heartbeatstore.StoreUnavailableException when the database cannot be reached
    */
@@ -52,6 +60,10 @@ public interface BackendProvider {
   /**
    * Opens whole-table access for the migration tools, with the schema applied or checked as
    * {@code open} does. Backends that hold no data of their own (hedging) do not support it.
+   *
+   * @param context the validated settings to open it with
+   * @return the table access; the caller closes it
+   * @throws dev.heartbeatstore.ConfigurationException by default: the backend does not support the tools
    */
   default TableAccess openTableAccess(BackendContext context) {
     throw new dev.heartbeatstore.ConfigurationException(
@@ -62,13 +74,21 @@ public interface BackendProvider {
    * Opens the hedging journal of this backend's database and replay into it (see
    * {@link ReplicationAccess}), with the schema applied or checked as {@code open} does. Backends that
    * hold no data of their own (hedging) do not support it.
+   *
+   * @param context the validated settings to open it with
+   * @return the journal access; the caller closes it
+   * @throws dev.heartbeatstore.ConfigurationException by default: the backend keeps no journal
    */
   default ReplicationAccess openReplicationAccess(BackendContext context) {
     throw new dev.heartbeatstore.ConfigurationException(
         "the " + name() + " backend cannot be a side of the hedging backend (it keeps no journal)");
   }
 
-  /** Other names that select this backend, lowercase, e.g. {@code "libsql"} for {@code "turso"}. */
+  /**
+   * Other names that select this backend, lowercase, e.g. {@code "libsql"} for {@code "turso"}.
+   *
+   * @return the aliases; empty by default
+   */
   default Set<String> aliases() {
     return Set.of();
   }
@@ -78,6 +98,8 @@ public interface BackendProvider {
    * {@link dev.heartbeatstore.HeartbeatStoreConfig}, e.g. {@code DATABASE_URL}), in the order a missing
    * one is reported. {@link dev.heartbeatstore.HeartbeatStoreConfig.Builder#build()} checks them before
    * any I/O and names the first one missing.
+   *
+   * @return the required variable names; empty by default
    */
   default List<String> requiredSettings() {
     return List.of();
@@ -86,7 +108,10 @@ public interface BackendProvider {
   /**
    * The Maven coordinates ({@code groupId:artifactId}) of the module that brings this backend, for the
    * message an application gets when it selects the backend without it; null when not published.
+   *
+   * @return {@code groupId:artifactId}, or null (the default)
    */
+
   default String artifact() {
     return null;
   }

@@ -22,6 +22,9 @@ public final class Backends {
    * Whole-table access to one backend's database ({@code postgres} or {@code turso}; aliases accepted),
    * with the schema applied or checked as opening a store does.
    *
+   * @param config      the settings to connect with
+   * @param backendName the backend's name or alias
+   * @return the table access; the caller closes it
    * @throws dev.heartbeatstore.ConfigurationException when that backend is missing or cannot serve the migration tools
    * @throws dev.heartbeatstore.StoreUnavailableException when the database cannot be reached
    */
@@ -33,6 +36,10 @@ public final class Backends {
    * The hedging journal of one backend's database ({@code postgres} or {@code turso}; aliases accepted),
    * and replay into it.
    *
+   * @param config      the settings to connect with
+   * @param backendName the backend's name or alias
+   * @return the journal access; the caller closes it
+
    * @throws dev.heartbeatstore.ConfigurationException when that backend is missing or keeps no journal
    * @throws dev.heartbeatstore.StoreUnavailableException when the database cannot be reached
    */

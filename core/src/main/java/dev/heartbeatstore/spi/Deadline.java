@@ -26,7 +26,10 @@ public final class Deadline {
   /**
    * The deadline {@code budget} from now.
    *
-   * @throws IllegalArgumentException if {@code budget} is null or negative
+   * @param budget the operation's timeout; zero makes a deadline already reached
+   * @return the deadline
+   * @throws NullPointerException if {@code budget} is null
+   * @throws IllegalArgumentException if {@code budget} is negative
    */
   public static Deadline after(Duration budget) {
     Objects.requireNonNull(budget, "budget");
@@ -36,38 +39,71 @@ public final class Deadline {
     return new Deadline(budget, System.nanoTime());
   }
 
-  /** Nanoseconds left (negative once past). */
+  /**
+   * Nanoseconds left.
+   *
+   * @return the nanoseconds to the deadline; negative once past
+   */
   public long remainingNanos() {
     return endNanos - System.nanoTime();
   }
 
-  /** What is left, never negative. */
+  /**
+   * What is left.
+   *
+   * @return the time to the deadline; zero once past, never negative
+   */
   public Duration remaining() {
     return Duration.ofNanos(Math.max(0, remainingNanos()));
   }
 
-  /** Whether the deadline has passed. */
+  /**
+   * Whether the deadline has passed.
+   *
+   * @return true once no time is left
+   */
   public boolean expired() {
     return remainingNanos() <= 0;
   }
 
-  /** Whether this deadline comes later than {@code other}'s. */
+  /**
+   * Whether this deadline comes later than {@code other}'s.
+   *
+   * @param other the deadline to compare with, not null
+   * @return true when this one ends strictly later
+   */
   public boolean endsAfter(Deadline other) {
     return endNanos - other.endNanos > 0;
   }
 
-  /** The {@link System#nanoTime()} at which the deadline ends, plus {@code grace}: for timers that act after it. */
+  /**
+   * The {@link System#nanoTime()} at which the deadline ends, plus {@code grace}: for timers that act after it.
+   *
+   * @param grace the time to add past the deadline, not null
+   * @return a {@link System#nanoTime()} value
+   */
   public long endNanosPlus(Duration grace) {
     return endNanos + grace.toNanos();
   }
 
-  /** The budget it was made with (the operation's timeout), for messages. */
+  /**
+   * The budget it was made with (the operation's timeout), for messages.
+   *
+   * @return the budget given to {@link #after(Duration)}
+   */
   public Duration budget() {
     return budget;
   }
 
-  /** The timeout of {@code operation}: {@code "<operation> did not finish within its deadline of N ms (<what>)"}. */
+  /**
+   * The timeout of {@code operation}: {@code "<operation> did not finish within its deadline of N ms (<what>)"}.
+   *
+   * @param operation the operation that ran out of time, e.g. {@code "store"}
+   * @param what      what it was waiting for, free of secrets
+   * @return the exception to throw; this method does not throw it
+   */
   public StoreTimeoutException timeout(String operation, String what) {
+
     return new StoreTimeoutException(operation + " did not finish within its deadline of "
         + budget.toMillis() + " ms (" + what + ")");
   }

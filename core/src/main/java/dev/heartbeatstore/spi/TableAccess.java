@@ -17,44 +17,109 @@ import java.util.UUID;
  */
 public interface TableAccess extends AutoCloseable {
 
-  /** Where a heartbeat scan stands: the last row read. */
+  /**
+   * Where a heartbeat scan stands: the last row read.
+   *
+   * @param timestamp the last heartbeat's timestamp
+   * @param id        the last heartbeat's id, the tie-breaker between equal timestamps
+   */
   record HeartbeatCursor(Instant timestamp, UUID id) {}
 
-  /** {@code "postgres"} or {@code "turso"}. */
+  /**
+   * The backend this access reads and writes.
+   *
+   * @return {@code "postgres"} or {@code "turso"}
+   */
   String backendName();
 
-  /** Up to {@code limit} heartbeats strictly after {@code after} (null: from the first). */
+  /**
+   * Up to {@code limit} heartbeats strictly after {@code after}, in scan order.
+   *
+   * @param after the last row already read, or null to start from the first
+   * @param limit the most rows to return
+   * @return the next rows; empty at the end of the table
+   */
   List<Heartbeat> heartbeatsAfter(HeartbeatCursor after, int limit);
 
-  /** Up to {@code limit} monitors with an id strictly after {@code afterId} (null: from the first). */
+  /**
+   * Up to {@code limit} monitors with an id strictly after {@code afterId}, in id order.
+   *
+   * @param afterId the last id already read, or null to start from the first
+   * @param limit   the most rows to return
+   * @return the next rows; empty at the end of the table
+   */
   List<HeartbeatMonitor> monitorsAfter(UUID afterId, int limit);
 
-  /** Inserts the heartbeats whose id is not there yet, in one transaction; returns how many it inserted. */
+  /**
+   * Inserts the heartbeats whose id is not there yet, in one transaction.
+   *
+   * @param heartbeats the rows to insert; those whose id exists are skipped
+   * @return how many it inserted
+   */
   int insertHeartbeatsIfAbsent(List<Heartbeat> heartbeats);
 
-  /** Inserts the monitors whose id is not there yet, in one transaction; returns how many it inserted. */
+  /**
+   * Inserts the monitors whose id is not there yet, in one transaction.
+   *
+   * @param monitors the rows to insert; those whose id exists are skipped
+   * @return how many it inserted
+   */
   int insertMonitorsIfAbsent(List<HeartbeatMonitor> monitors);
 
-  /** Inserts or overwrites (by id) every heartbeat, in one transaction. */
+  /**
+   * Inserts or overwrites (by id) every heartbeat, in one transaction.
+   *
+   * @param heartbeats the rows to write
+   */
   void upsertHeartbeats(List<Heartbeat> heartbeats);
 
-  /** Inserts or overwrites (by id) every monitor, in one transaction. */
+  /**
+   * Inserts or overwrites (by id) every monitor, in one transaction.
+   *
+   * @param monitors the rows to write
+   */
   void upsertMonitors(List<HeartbeatMonitor> monitors);
 
-  /** Deletes the heartbeats with these ids, in one transaction. */
+  /**
+   * Deletes the heartbeats with these ids, in one transaction.
+   *
+   * @param ids the heartbeat ids; ids not stored are ignored
+   */
   void deleteHeartbeats(List<UUID> ids);
 
-  /** Deletes the monitors with these ids, in one transaction. */
+  /**
+   * Deletes the monitors with these ids, in one transaction.
+   *
+   * @param ids the monitor ids; ids not stored are ignored
+   */
   void deleteMonitors(List<UUID> ids);
 
+  /**
+   * Counts every heartbeat in the table.
+   *
+   * @return the number of heartbeat rows
+   */
   long countHeartbeats();
 
+  /**
+   * Counts every monitor in the table.
+   *
+   * @return the number of monitor rows
+   */
   long countMonitors();
 
-  /** The schema version applied in the database, e.g. {@code "1"}; null when there is no schema. */
+  /**
+   * The schema version applied in the database.
+   *
+   * @return the version, e.g. {@code "1"}; null when there is no schema
+   */
   String schemaVersion();
 
-  /** The newest schema version this library knows. */
+  /**
+   * The newest schema version this library knows.
+   *
+   * @return the version, e.g. {@code "1"}
+   */
   String expectedSchemaVersion();
 
   /**
@@ -62,12 +127,16 @@ public interface TableAccess extends AutoCloseable {
    * reconnections; e.g. PostgreSQL's system identifier with the database and schema, or a libSQL URL
    * (without its token) with the id the schema drew for the database. A backfill checkpoint records
    * the identities of its source and target, and is refused against any other.
+   *
+   * @return the identity, free of secrets
    */
   String databaseIdentity();
 
   /**
    * Whether {@link #beginBulkLoad()} makes a large copy into this database cheaper. libSQL: yes (its
    * secondary indexes are dropped and built after the copy). PostgreSQL: no, bulk mode is a no-op there.
+   *
+   * @return true when bulk mode helps; false by default
    */
   default boolean supportsBulkLoad() {
     return false;
@@ -91,7 +160,12 @@ public interface TableAccess extends AutoCloseable {
    */
   default void finishBulkLoad() {}
 
-  /** The secondary indexes a bulk load dropped and that are not rebuilt yet (empty: none). */
+  /**
+   * The secondary indexes a bulk load dropped and that are not rebuilt yet.
+   *
+   * @return the index names; empty when none is pending (always, by default)
+   */
+
   default List<String> pendingIndexes() {
     return List.of();
   }

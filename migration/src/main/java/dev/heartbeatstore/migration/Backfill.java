@@ -39,8 +39,21 @@ public final class Backfill {
   /**
    * Progress after each batch. {@code copied} counts the whole backfill (with the runs before a resume),
    * {@code copiedThisRun} only this run's rows, which the rate is computed from.
+   *
+   * @param table         the table being copied, {@code heartbeats} or {@code heartbeat_monitors}
+   * @param copied        rows of this table copied so far, including runs before a resume
+   * @param copiedThisRun rows of this table copied by this run
+   * @param inserted      rows of this table this run inserted (those the target lacked)
+   * @param total         the source table's row count, counted before its copy
+
+   * @param elapsed       time since this run started copying (both tables)
    */
   public record Progress(String table, long copied, long copiedThisRun, long inserted, long total, Duration elapsed) {
+    /**
+     * This run's copy rate for the table.
+     *
+     * @return {@code copiedThisRun} per second of {@code elapsed}; 0 when no time has elapsed
+     */
     public double rowsPerSecond() {
       double s = elapsed.toNanos() / 1e9;
       return s <= 0 ? 0 : copiedThisRun / s;
@@ -51,17 +64,36 @@ public final class Backfill {
    * What a run did; {@code *Copied} counts rows read and sent in this run, {@code *Inserted} those the
    * target lacked. {@code took} is the whole run, {@code copying} the copy alone (without opening both
    * sides); {@code retries} counts calls tried again after a timeout or an unavailable side.
+   *
+   * @param heartbeatsCopied   heartbeats read and sent in this run
+   * @param heartbeatsInserted heartbeats the target lacked and got
+   * @param monitorsCopied     monitors read and sent in this run
+   * @param monitorsInserted   monitors the target lacked and got
+   * @param resumed            whether the run resumed from a checkpoint
+   * @param took               the whole run
+   * @param copying            the copy alone, without opening both sides or building indexes
+   * @param retries            calls tried again after a timeout or an unavailable side
+   * @param bulk               whether the run was in bulk mode (indexes dropped, then built)
+   * @param buildingIndexes    the time spent building the indexes a bulk load dropped; zero otherwise
    */
   public record Result(long heartbeatsCopied, long heartbeatsInserted, long monitorsCopied, long monitorsInserted,
                        boolean resumed, Duration took, Duration copying, long retries, boolean bulk,
                        Duration buildingIndexes) {
-    /** Rows copied per second of copying (without building indexes; see {@link #overallRowsPerSecond()}). */
+    /**
+     * Rows copied per second of copying (without building indexes; see {@link #overallRowsPerSecond()}).
+     *
+     * @return heartbeats and monitors copied per second of {@code copying}; 0 when it took no time
+     */
     public double rowsPerSecond() {
       double s = copying.toNanos() / 1e9;
       return s <= 0 ? 0 : (heartbeatsCopied + monitorsCopied) / s;
     }
 
-    /** Rows copied per second of copying and building the indexes a bulk load dropped. */
+    /**
+     * Rows copied per second of copying and building the indexes a bulk load dropped.
+     *
+     * @return heartbeats and monitors copied per second of {@code copying + buildingIndexes}; 0 when zero
+     */
     public double overallRowsPerSecond() {
       double s = copying.plus(buildingIndexes).toNanos() / 1e9;
       return s <= 0 ? 0 : (heartbeatsCopied + monitorsCopied) / s;
@@ -92,6 +124,13 @@ public final class Backfill {
     this.progress = b.progress;
   }
 
+  /**
+   * A backfill with default options, from the hedging primary to the hedging secondary.
+   *
+   * @param config the settings of both databases
+   * @return the builder
+   * @throws NullPointerException if {@code config} is null
+   */
   public static Builder builder(HeartbeatStoreConfig config) {
     return new Builder(config);
   }
@@ -100,6 +139,7 @@ public final class Backfill {
    * Runs to the end. The checkpoint is deleted when the copy is complete, so the next run starts over
    * (and skips what is there).
    *
+   * @return what the run copied, inserted and retried
    * @throws CheckpointMismatchException when the checkpoint is of other databases or another direction
    * @throws dev.heartbeatstore.StoreUnavailableException when a side stayed unreachable for the give-up time
    */
@@ -246,43 +286,83 @@ public final class Backfill {
       this.to = config.hedgingSecondary();
     }
 
-    /** The backend to copy from: {@code postgres} or {@code turso}; default the hedging primary. */
+    /**
+     * The backend to copy from; default the hedging primary.
+     *
+     * @param backend {@code postgres} or {@code turso} ({@code libsql} accepted), any case
+     * @return this builder
+     * @throws IllegalArgumentException naming {@code from} for any other value
+     */
     public Builder from(String backend) {
       this.from = MigrationArguments.backend("from", backend);
       return this;
     }
 
-    /** The backend to copy to; default the hedging secondary. */
+    /**
+     * The backend to copy to; default the hedging secondary.
+     *
+     * @param backend {@code postgres} or {@code turso} ({@code libsql} accepted), any case
+     * @return this builder
+     * @throws IllegalArgumentException naming {@code to} for any other value
+     */
     public Builder to(String backend) {
       this.to = MigrationArguments.backend("to", backend);
       return this;
     }
 
-    /** Rows per batch, 1..10000 (default 5000). */
+    /**
+     * Rows per batch (default 5000).
+     *
+     * @param batchSize 1..10000
+     * @return this builder
+     * @throws IllegalArgumentException naming {@code batchSize} when out of range
+     */
     public Builder batchSize(int batchSize) {
       this.batchSize = MigrationArguments.batchSize(batchSize);
       return this;
     }
 
-    /** Where to save progress; null: no checkpoint (a killed run starts over, skipping what is there). */
+    /**
+     * Where to save progress.
+     *
+     * @param checkpoint the checkpoint file; null: none (a killed run starts over, skipping what is there)
+     * @return this builder
+     */
     public Builder checkpoint(Path checkpoint) {
       this.checkpoint = checkpoint;
       return this;
     }
 
-    /** Ignore (and replace) any saved checkpoint: copy from the first row again, skipping what is there. */
+    /**
+     * Ignore (and replace) any saved checkpoint: copy from the first row again, skipping what is there.
+     *
+     * @param restart true to start over; false (the default) resumes from the checkpoint
+     * @return this builder
+     */
     public Builder restart(boolean restart) {
       this.restart = restart;
       return this;
     }
 
-    /** At most this many rows per second on average; 0 (the default): as fast as the databases go. */
+    /**
+     * At most this many rows per second on average.
+     *
+     * @param rowsPerSecond the limit; 0 (the default): as fast as the databases go
+     * @return this builder
+     * @throws IllegalArgumentException when negative
+     */
     public Builder rowsPerSecond(long rowsPerSecond) {
       this.rowsPerSecond = MigrationArguments.rate(rowsPerSecond);
       return this;
     }
 
-    /** How long a side may stay unreachable (every try timing out or refused) before the run fails (default 5 min). */
+    /**
+     * How long a side may stay unreachable (every try timing out or refused) before the run fails.
+     *
+     * @param giveUpAfter 0 or more (default 5 min)
+     * @return this builder
+     * @throws IllegalArgumentException naming {@code give-up-after} when null or negative
+     */
     public Builder giveUpAfter(Duration giveUpAfter) {
       this.giveUpAfter = MigrationArguments.giveUpAfter(giveUpAfter);
       return this;
@@ -294,18 +374,35 @@ public final class Backfill {
      * checkpoint and in the target database itself: until they are built, {@code heartbeat doctor} says so
      * and the target cannot be opened as a plain store or the hedging primary (it still serves as the
      * hedging secondary); any later backfill into it finishes them. A no-op on a PostgreSQL target.
+     *
+     * @param bulk true for bulk mode; false (the default) keeps the indexes
+     * @return this builder
      */
     public Builder bulk(boolean bulk) {
       this.bulk = bulk;
       return this;
     }
 
+    /**
+     * Called on the running thread after each batch.
+     *
+     * @param progress the listener; default none
+     * @return this builder
+     * @throws NullPointerException if {@code progress} is null
+     */
     public Builder progress(Consumer<Progress> progress) {
       this.progress = Objects.requireNonNull(progress, "progress");
       return this;
     }
 
+    /**
+     * The backfill, checked.
+     *
+     * @return the backfill, ready to {@link Backfill#run()}
+     * @throws IllegalArgumentException when {@code from} and {@code to} are the same backend
+     */
     public Backfill build() {
+
       if (from.equals(to)) {
         throw new IllegalArgumentException("from and to must be different backends, both are " + from);
       }

@@ -9,7 +9,13 @@ public final class CheckpointMismatchException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A mismatch described by {@code message}.
+   *
+   * @param message the checkpoint's pair and the configured pair, without secrets
+   */
   public CheckpointMismatchException(String message) {
+
     super(message);
   }
 }

@@ -28,9 +28,18 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(HeartbeatStoreProperties.class)
 public class HeartbeatStoreAutoConfiguration {
 
+  /** Instantiated by Spring Boot's auto-configuration. */
+  public HeartbeatStoreAutoConfiguration() {}
+
   /**
    * The settings: the §3 variables as the Spring {@link Environment} sees them (the process environment,
    * or any property source that defines the same names), overridden by {@code heartbeat.store.*}.
+   *
+   * @param properties    the bound {@code heartbeat.store.*} properties
+   * @param environment   where the §3 variables are read
+   * @param openTelemetry the application's OpenTelemetry bean, if any
+   * @return the validated settings
+   * @throws dev.heartbeatstore.ConfigurationException naming the first bad or missing property or variable
    */
   @Bean
   @ConditionalOnMissingBean({HeartbeatStoreConfig.class, HeartbeatStore.class})
@@ -41,22 +50,41 @@ public class HeartbeatStoreAutoConfiguration {
     return PropertiesConfig.build(builder);
   }
 
-  /** Opened at start (schema applied or checked), closed when the application context closes. */
+  /**
+   * Opened at start (schema applied or checked), closed when the application context closes.
+   *
+   * @param config the settings
+   * @return the open store
+   * @throws dev.heartbeatstore.StoreUnavailableException when the database cannot be reached at start
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public HeartbeatStore heartbeatStore(HeartbeatStoreConfig config) {
     return HeartbeatStores.open(config);
   }
 
+  /**
+   * The store's heartbeat repository, as a bean of its own.
+   *
+   * @param store the store
+   * @return {@code store.heartbeats()}
+   */
   @Bean
   @ConditionalOnMissingBean
   public HeartbeatRepository heartbeatRepository(HeartbeatStore store) {
     return store.heartbeats();
   }
 
+  /**
+   * The store's monitor repository, as a bean of its own.
+   *
+   * @param store the store
+   * @return {@code store.monitors()}
+   */
   @Bean
   @ConditionalOnMissingBean
   public HeartbeatMonitorRepository heartbeatMonitorRepository(HeartbeatStore store) {
+
     return store.monitors();
   }
 }

@@ -7,6 +7,10 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 /** Start-up failed on a bad or missing heartbeat-store setting: say which, and what is accepted. */
 public class HeartbeatStoreFailureAnalyzer extends AbstractFailureAnalyzer<ConfigurationException> {
 
+  /** Instantiated by Spring Boot from {@code META-INF/spring.factories}. */
+  public HeartbeatStoreFailureAnalyzer() {}
+
+
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, ConfigurationException cause) {
     return new FailureAnalysis("heartbeat-store is not configured correctly: " + cause.getMessage(),

@@ -24,9 +24,23 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnEnabledHealthIndicator("heartbeatstore")
 public class HeartbeatStoreHealthAutoConfiguration {
 
+  /** Instantiated by Spring Boot's auto-configuration. */
+  public HeartbeatStoreHealthAutoConfiguration() {}
+
+  /**
+   * The health indicator, unless the application defines a bean named {@code heartbeatStoreHealthIndicator}.
+   * UP when a read through {@code store} succeeds (read at most once per 5 seconds, within the store's
+   * deadline); the details come from background checks. Closed with the application context, which stops them.
+
+   *
+   * @param store  the store to check
+   * @param config the store's settings when there is exactly one such bean, to describe the backend; else none
+   * @return the Boot 4 indicator
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(name = "heartbeatStoreHealthIndicator")
   public HeartbeatStoreHealthIndicator heartbeatStoreHealthIndicator(HeartbeatStore store,
+
       ObjectProvider<HeartbeatStoreConfig> config) {
     return new HeartbeatStoreHealthIndicator(new HeartbeatStoreHealth(store, config.getIfUnique()));
   }

@@ -23,8 +23,18 @@ public class HeartbeatStoreSanitizingAutoConfiguration {
   private static final Set<String> URLS = Set.of("databaseurl", "tursodatabaseurl", "heartbeatstoredatabaseurl",
       "heartbeatstoretursodatabaseurl");
 
+  /** Instantiated by Spring Boot's auto-configuration. */
+  public HeartbeatStoreSanitizingAutoConfiguration() {}
+
+  /**
+   * Masks the Turso token entirely and redacts the password and secret parameters of the database URLs
+   * ({@link Secrets#redactUrl}); every other value passes through.
+   *
+   * @return the sanitizing function Actuator applies to {@code /configprops} and {@code /env}
+   */
   @Bean
   public SanitizingFunction heartbeatStoreSanitizingFunction() {
+
     return data -> {
       String key = normalized(data.getKey());
       if (TOKENS.contains(key)) {

@@ -38,29 +38,69 @@ public abstract class ContractSupport {
 
   ContractSupport() {}
 
+  /**
+   * A user id no other test uses.
+   *
+   * @return {@code user-} and a random UUID
+   */
   protected static String newUserId() {
     return "user-" + UUID.randomUUID();
   }
 
+  /**
+   * An owner (phone number) no other test uses.
+   *
+   * @return {@code +1555} and 12 random hex digits
+   */
   protected static String newOwner() {
     return "+1555" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   }
 
+  /**
+   * A heartbeat with a random id, version {@code 1.4.2}, not charging.
+   *
+   * @param userId    the user
+   * @param owner     the phone
+   * @param timestamp when it was sent
+   * @return the heartbeat, not stored
+   */
   protected static Heartbeat heartbeat(String userId, String owner, Instant timestamp) {
     return new Heartbeat(UUID.randomUUID(), owner, "1.4.2", false, userId, timestamp);
   }
 
+  /**
+   * A heartbeat with a random id and this version, charging.
+   *
+   * @param userId    the user
+   * @param owner     the phone
+   * @param timestamp when it was sent
+   * @param version   the app version
+   * @return the heartbeat, not stored
+   */
   protected static Heartbeat heartbeat(String userId, String owner, Instant timestamp, String version) {
     return new Heartbeat(UUID.randomUUID(), owner, version, true, userId, timestamp);
   }
 
+  /**
+   * A monitor with random ids and queue id, phone offline, created at {@link #T0} and updated a second later.
+   *
+   * @param userId the user
+   * @param owner  the phone
+   * @return the monitor, not stored
+   */
   protected static HeartbeatMonitor monitor(String userId, String owner) {
     return new HeartbeatMonitor(UUID.randomUUID(), UUID.randomUUID(), userId, "queue-" + UUID.randomUUID(),
         owner, false, T0, T0.plusSeconds(1));
   }
 
-  /** A random id whose canonical form starts with {@code hex}: ids on both sides of the sign bit. */
+  /**
+   * A random id whose canonical form starts with {@code hex}: ids on both sides of the sign bit.
+   *
+   * @param hex a lowercase hex digit, {@code 0}-{@code 9} or {@code a}-{@code f}
+   * @return the id
+   */
   protected static UUID idStartingWith(char hex) {
+
     return UUID.fromString(hex + UUID.randomUUID().toString().substring(1));
   }
 

@@ -48,13 +48,23 @@ public abstract class HeartbeatStoreContract extends ContractSupport {
   private HeartbeatStoreConfig config;
   private HeartbeatStore store;
 
+  /** For a backend's contract test, which JUnit instantiates. */
+  public HeartbeatStoreContract() {}
+
   /**
    * Sets what selects and reaches this backend (backend name, URLs, token). The kit sets the
    * OpenTelemetry instance and the clock itself, after this method.
+   *
+   * @param builder a fresh builder, without environment
+   * @return the builder, configured
    */
   protected abstract HeartbeatStoreConfig.Builder configure(HeartbeatStoreConfig.Builder builder);
 
-  /** The {@code db.system.name} this backend's operations are recorded with, e.g. {@code "postgresql"}. */
+  /**
+   * The {@code db.system.name} this backend's operations are recorded with.
+   *
+   * @return e.g. {@code "postgresql"} or {@code "sqlite"}
+   */
   protected abstract String expectedDbSystemName();
 
   @BeforeAll
@@ -78,26 +88,51 @@ public abstract class HeartbeatStoreContract extends ContractSupport {
     }
   }
 
-  /** The store every test shares. */
+  /**
+   * The store every test shares.
+   *
+   * @return the store opened before the tests; closed after them
+   */
   protected final HeartbeatStore store() {
     return store;
   }
 
+  /**
+   * The shared store's heartbeats.
+   *
+   * @return {@code store().heartbeats()}
+   */
   protected final HeartbeatRepository heartbeats() {
     return store.heartbeats();
   }
 
+  /**
+   * The shared store's monitors.
+   *
+   * @return {@code store().monitors()}
+   */
   protected final HeartbeatMonitorRepository monitors() {
     return store.monitors();
   }
 
-  /** The clock behind {@code updatedAt = now}. */
+  /**
+   * The clock behind {@code updatedAt = now}.
+   *
+   * @return the kit's clock, which starts at 2025-01-01T00:00:00Z
+   */
   protected final TestClock clock() {
     return clock;
   }
 
-  /** Opens a second store of the same backend, with the same clock; the caller closes it. */
+  /**
+   * Opens a second store of the same backend, with the same clock; the caller closes it. It has no
+   * OpenTelemetry instance of the kit's.
+   *
+   * @param tweak changes to the backend's configuration, e.g. a shorter timeout
+   * @return the open store
+   */
   protected final HeartbeatStore openAnotherStore(UnaryOperator<HeartbeatStoreConfig.Builder> tweak) {
+
     return HeartbeatStores.open(tweak.apply(configure(HeartbeatStoreConfig.builder()).clock(clock)).build());
   }
   /** The settings the store was opened with. */

@@ -16,16 +16,33 @@ public final class TestClock extends Clock {
 
   private final AtomicReference<Instant> now;
 
+  /**
+   * A clock standing at {@code start}.
+   *
+   * @param start the first time it returns
+   * @throws NullPointerException if {@code start} is null
+   */
   public TestClock(Instant start) {
     this.now = new AtomicReference<>(Objects.requireNonNull(start, "start"));
   }
 
-  /** Sets the time every later {@link #instant()} returns. */
+  /**
+   * Sets the time every later {@link #instant()} returns.
+   *
+   * @param instant the new time; may be earlier than the current one
+   * @throws NullPointerException if {@code instant} is null
+   */
   public void set(Instant instant) {
     now.set(Objects.requireNonNull(instant, "instant"));
   }
 
-  /** Moves the clock forward by {@code amount} and returns the new time. */
+  /**
+   * Moves the clock forward by {@code amount}.
+   *
+   * @param amount how far; a negative amount moves it back
+   * @return the new time
+   */
+
   public Instant advance(Duration amount) {
     return now.updateAndGet(t -> t.plus(amount));
   }

@@ -24,6 +24,13 @@ public final class FreezingTcpProxy implements AutoCloseable {
   private final Object gate = new Object();
   private boolean frozen;
 
+  /**
+   * Listens on a free port of 127.0.0.1 and forwards each connection to the target, thawed.
+   *
+   * @param targetHost the server's host
+   * @param targetPort the server's port
+   * @throws IOException when no port can be bound
+   */
   public FreezingTcpProxy(String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
@@ -34,17 +41,25 @@ public final class FreezingTcpProxy implements AutoCloseable {
     acceptor.start();
   }
 
+  /**
+   * The port to connect to instead of the target's.
+   *
+   * @return the proxy's port on 127.0.0.1
+   */
   public int port() {
     return server.getLocalPort();
   }
 
+  /** Stops forwarding, in both directions, on every connection; they stay open. New connections are accepted. */
   public void freeze() {
     synchronized (gate) {
       frozen = true;
     }
   }
 
+  /** Forwards again, beginning with what was held back while frozen. */
   public void thaw() {
+
     synchronized (gate) {
       frozen = false;
       gate.notifyAll();

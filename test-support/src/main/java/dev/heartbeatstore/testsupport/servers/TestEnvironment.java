@@ -5,7 +5,12 @@ public final class TestEnvironment {
 
   private TestEnvironment() {}
 
-  /** The value of {@code name}, or null when unset or blank. */
+  /**
+   * The value of {@code name}: the system property, else the environment variable.
+   *
+   * @param name the property or variable name
+   * @return the value, trimmed; null when unset or blank
+   */
   public static String get(String name) {
     String value = System.getProperty(name);
     if (value == null || value.isBlank()) {
@@ -14,7 +19,11 @@ public final class TestEnvironment {
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  /** True in CI ({@code CI=true}), where a missing server is a failure and never a skip. */
+  /**
+   * Whether this is CI ({@code CI=true}), where a missing server is a failure and never a skip.
+   *
+   * @return true when {@code CI} is {@code true}, any case
+   */
   public static boolean isCi() {
     return "true".equalsIgnoreCase(get("CI"));
   }
@@ -22,7 +31,13 @@ public final class TestEnvironment {
   /**
    * A server the tests need is missing: with {@code CI=true} that fails the test, elsewhere it is
    * skipped with {@code problem} as the reason. Never returns.
+   *
+   * @param problem what is missing and how to provide it
+   * @param cause   the failure behind it, or null
+   * @return never: declared so that callers can write {@code throw missing(...)}
+   * @throws IllegalStateException with {@code CI=true}
    */
+
   public static IllegalStateException missing(String problem, Throwable cause) {
     if (isCi()) {
       throw new IllegalStateException(problem, cause);

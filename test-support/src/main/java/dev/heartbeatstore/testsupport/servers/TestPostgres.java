@@ -15,6 +15,7 @@ import org.testcontainers.containers.PostgreSQLContainer;
  */
 public final class TestPostgres {
 
+  /** The setting (environment variable or system property) that names the PostgreSQL to use. */
   public static final String VARIABLE = "TEST_DATABASE_URL";
   static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
@@ -23,7 +24,11 @@ public final class TestPostgres {
 
   private TestPostgres() {}
 
-  /** A URL in either accepted form ({@code postgres://…} or {@code jdbc:postgresql://…}). */
+  /**
+   * The PostgreSQL the tests share, found (or started in a container) on the first call.
+   *
+   * @return a URL in either accepted form ({@code postgres://…} or {@code jdbc:postgresql://…})
+   */
   public static synchronized String url() {
     if (url == null && problem == null) {
       locate();
@@ -37,7 +42,12 @@ public final class TestPostgres {
   /**
    * {@link #url()} with {@code currentSchema} set to a new, empty schema named {@code prefix_<random>}:
    * tables (and a hedging journal) that no other test run shares.
+   *
+   * @param prefix the start of the schema's name, a plain SQL identifier
+   * @return the URL with {@code currentSchema} set
+   * @throws IllegalStateException when the schema cannot be created
    */
+
   public static String isolatedSchema(String prefix) {
     String base = url();
     String schema = prefix + "_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -10,6 +10,7 @@ package dev.heartbeatstore.testsupport.servers;
  */
 public final class TestSqld {
 
+  /** The setting (environment variable or system property) that names the sqld to use. */
   public static final String VARIABLE = "TEST_TURSO_DATABASE_URL";
 
   private static String url;
@@ -18,7 +19,11 @@ public final class TestSqld {
 
   private TestSqld() {}
 
-  /** A remote libSQL URL ({@code http://…}, {@code https://…} or {@code libsql://…}). */
+  /**
+   * The sqld the tests share, found or started on the first call.
+   *
+   * @return a remote libSQL URL ({@code http://…}, {@code https://…} or {@code libsql://…})
+   */
   public static synchronized String url() {
     if (url == null && problem == null) {
       locate();
@@ -29,7 +34,11 @@ public final class TestSqld {
     return url;
   }
 
-  /** True when the tests run against the sqld this JVM started (so fault tests may start their own too). */
+  /**
+   * Whether the tests run against the sqld this JVM started (so fault tests may start their own too).
+   *
+   * @return true when no {@link #VARIABLE} was set and this JVM started sqld
+   */
   public static synchronized boolean isLocal() {
     url();
     return shared != null;
@@ -39,6 +48,9 @@ public final class TestSqld {
    * Starts a dedicated sqld (for tests that need their own: auth, faults, an empty database), under
    * the same rules as {@link #url()}: with {@code CI=true} a failure to start one fails the test,
    * elsewhere it skips it with the reason. The caller stops it.
+   *
+   * @param builder the dedicated server's settings
+   * @return the running server
    */
   public static Sqld startDedicated(Sqld.Builder builder) {
     try {
@@ -50,7 +62,12 @@ public final class TestSqld {
     }
   }
 
-  /** {@link #startDedicated(Sqld.Builder)} with default settings. */
+  /**
+   * {@link #startDedicated(Sqld.Builder)} with default settings.
+   *
+   * @return the running server; the caller stops it
+   */
+
   public static Sqld startDedicated() {
     return startDedicated(Sqld.builder());
   }
