@@ -205,7 +205,7 @@ public final class HeartbeatStoreConfig {
     return values.hedgingSecondaryTimeout;
   }
 
-  /** {@return async hedging: the secondary writes held in memory, at least 1, 10,000 unless set otherwise} */
+  /** {@return the secondary writes async hedging holds in memory: at least 1, 10,000 unless set otherwise} */
   public int hedgingQueueSize() {
     return values.hedgingQueueSize;
   }
