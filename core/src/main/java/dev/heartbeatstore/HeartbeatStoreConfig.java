@@ -1,6 +1,8 @@
 package dev.heartbeatstore;
 
 import dev.heartbeatstore.internal.BackendCatalog;
+import dev.heartbeatstore.internal.EnvironmentSettings;
+import dev.heartbeatstore.internal.SettingValues;
 import dev.heartbeatstore.spi.Secrets;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
@@ -9,8 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Every setting of a {@link HeartbeatStore}, validated once and immutable.
@@ -93,20 +93,12 @@ public final class HeartbeatStoreConfig {
       this.spans = spans;
     }
 
-    /**
-     * Whether operations record {@code db.client.operation.duration}.
-     *
-     * @return true for {@link #ON} and {@link #METRICS}
-     */
+    /** {@return whether operations record {@code db.client.operation.duration}: true for {@link #ON} and {@link #METRICS}} */
     public boolean metrics() {
       return metrics;
     }
 
-    /**
-     * Whether operations emit a {@code CLIENT} span.
-     *
-     * @return true for {@link #ON} and {@link #SPANS}
-     */
+    /** {@return whether operations emit a {@code CLIENT} span: true for {@link #ON} and {@link #SPANS}} */
     public boolean spans() {
       return spans;
     }
@@ -120,48 +112,15 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming {@code variable} when the value is none of those
      */
     public static Telemetry parse(String variable, String value) {
-      String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-      for (Telemetry t : values()) {
-        if (t.name().toLowerCase(Locale.ROOT).equals(v)) {
-          return t;
-        }
-      }
-      throw new ConfigurationException(variable + " must be on, off, metrics or spans, was '" + value + "'");
+      return SettingValues.telemetry(variable, value);
     }
   }
 
-  private final String backend;
-  private final String databaseUrl;
-  private final String tursoDatabaseUrl;
-  private final String tursoAuthToken;
-  private final String hedgingPrimary;
-  private final HedgingMode hedgingMode;
-  private final Duration hedgingSecondaryTimeout;
-  private final int hedgingQueueSize;
-  private final double hedgingVerifyReads;
-  private final Duration timeout;
-  private final boolean migrate;
-  private final int poolSize;
-  private final Telemetry telemetry;
-  private final OpenTelemetry openTelemetry;
-  private final Clock clock;
+  /** A private copy of the builder it was built from, never changed again. */
+  private final Builder values;
 
   private HeartbeatStoreConfig(Builder b) {
-    this.backend = b.backend;
-    this.databaseUrl = b.databaseUrl;
-    this.tursoDatabaseUrl = b.tursoDatabaseUrl;
-    this.tursoAuthToken = b.tursoAuthToken;
-    this.hedgingPrimary = b.hedgingPrimary;
-    this.hedgingMode = b.hedgingMode;
-    this.hedgingSecondaryTimeout = b.hedgingSecondaryTimeout;
-    this.hedgingQueueSize = b.hedgingQueueSize;
-    this.hedgingVerifyReads = b.hedgingVerifyReads;
-    this.timeout = b.timeout;
-    this.migrate = b.migrate;
-    this.poolSize = b.poolSize;
-    this.telemetry = b.telemetry;
-    this.openTelemetry = b.openTelemetry;
-    this.clock = b.clock;
+    this.values = b.copy();
   }
 
   /**
@@ -184,228 +143,112 @@ public final class HeartbeatStoreConfig {
    * @throws ConfigurationException naming the first bad variable
    */
   public static Builder builderFromEnvironment(Map<String, String> env) {
-    Objects.requireNonNull(env, "env");
-    Builder b = builder();
-    String v;
-    if ((v = get(env, BACKEND)) != null) {
-      b.backend(v);
-    }
-    if ((v = get(env, DATABASE_URL)) != null) {
-      b.databaseUrl(v);
-    }
-    if ((v = get(env, TURSO_DATABASE_URL)) != null) {
-      b.tursoDatabaseUrl(v);
-    }
-    if ((v = get(env, TURSO_AUTH_TOKEN)) != null) {
-      b.tursoAuthToken(v);
-    }
-    if ((v = get(env, HEDGING_PRIMARY)) != null) {
-      b.hedgingPrimary(v);
-    }
-    if ((v = get(env, HEDGING_MODE)) != null) {
-      b.hedgingMode(parseMode(v));
-    }
-    if ((v = get(env, HEDGING_SECONDARY_TIMEOUT)) != null) {
-      b.hedgingSecondaryTimeout(parseDuration(HEDGING_SECONDARY_TIMEOUT, v));
-    }
-    if ((v = get(env, HEDGING_QUEUE_SIZE)) != null) {
-      b.hedgingQueueSize(parseInt(HEDGING_QUEUE_SIZE, v));
-    }
-    if ((v = get(env, HEDGING_VERIFY_READS)) != null) {
-      b.hedgingVerifyReads(parseFraction(HEDGING_VERIFY_READS, v));
-    }
-    if ((v = get(env, TIMEOUT)) != null) {
-      b.timeout(parseDuration(TIMEOUT, v));
-    }
-    if ((v = get(env, MIGRATE)) != null) {
-      b.migrate(parseBoolean(MIGRATE, v));
-    }
-    if ((v = get(env, POOL_SIZE)) != null) {
-      b.poolSize(parseInt(POOL_SIZE, v));
-    }
-    if ((v = get(env, TELEMETRY)) != null) {
-      b.telemetry(Telemetry.parse(TELEMETRY, v));
-    }
-    return b;
+    return EnvironmentSettings.builder(env);
   }
 
-  /**
-   * A builder with every default: backend {@code postgres}, deadline 5 s, migrate, pool of 10, telemetry on.
-   *
-   * @return a new builder
-   */
+  /** {@return a new builder with every default: backend {@code postgres}, deadline 5 s, migrate, pool of 10, telemetry on} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * A builder holding these settings, to change some.
-   *
-   * @return a new builder
-   */
+  /** {@return a new builder holding these settings, to change some} */
   public Builder toBuilder() {
-    Builder b = new Builder();
-    b.backend = backend;
-    b.databaseUrl = databaseUrl;
-    b.tursoDatabaseUrl = tursoDatabaseUrl;
-    b.tursoAuthToken = tursoAuthToken;
-    b.hedgingPrimary = hedgingPrimary;
-    b.hedgingMode = hedgingMode;
-    b.hedgingSecondaryTimeout = hedgingSecondaryTimeout;
-    b.hedgingQueueSize = hedgingQueueSize;
-    b.hedgingVerifyReads = hedgingVerifyReads;
-    b.timeout = timeout;
-    b.migrate = migrate;
-    b.poolSize = poolSize;
-    b.telemetry = telemetry;
-    b.openTelemetry = openTelemetry;
-    b.clock = clock;
-    return b;
+    return values.copy();
   }
 
   /**
-   * {@code "postgres"}, {@code "turso"} or {@code "hedging"} (the alias {@code libsql} reads as {@code turso}),
-   * or the name of another backend on the classpath.
-   *
-   * @return the backend's canonical name
+   * {@return the backend's canonical name: {@code "postgres"}, {@code "turso"} or {@code "hedging"} (the alias
+   * {@code libsql} reads as {@code turso}), or the name of another backend on the classpath}
    */
   public String backend() {
-    return backend;
+    return values.backend;
   }
 
   /**
-   * PostgreSQL URL, {@code postgres://…} or {@code jdbc:postgresql://…}; null when not set. Contains secrets.
-   *
-   * @return the URL, or null
+   * {@return the PostgreSQL URL, {@code postgres://…} or {@code jdbc:postgresql://…}, or null when not set}
+   * Contains secrets.
    */
   public String databaseUrl() {
-    return databaseUrl;
+    return values.databaseUrl;
   }
 
   /**
-   * libSQL URL ({@code libsql://}, {@code https://}, {@code http://} or {@code file:}); null when not set.
-   *
-   * @return the URL, or null
+   * {@return the libSQL URL ({@code libsql://}, {@code https://}, {@code http://} or {@code file:}), or null when
+   * not set}
    */
   public String tursoDatabaseUrl() {
-    return tursoDatabaseUrl;
+    return values.tursoDatabaseUrl;
   }
 
-  /**
-   * Bearer token for remote libSQL; null when not set. A secret: never log it.
-   *
-   * @return the token, or null
-   */
+  /** {@return the bearer token for remote libSQL, or null when not set} A secret: never log it. */
   public String tursoAuthToken() {
-    return tursoAuthToken;
+    return values.tursoAuthToken;
   }
 
-  /**
-   * Which side of the hedging backend is the source of truth: {@code "postgres"} or {@code "turso"}.
-   *
-   * @return {@code "postgres"} or {@code "turso"}
-   */
+  /** {@return which side of the hedging backend is the source of truth: {@code "postgres"} or {@code "turso"}} */
   public String hedgingPrimary() {
-    return hedgingPrimary;
+    return values.hedgingPrimary;
   }
 
-  /**
-   * The other side of the hedging backend.
-   *
-   * @return {@code "turso"} or {@code "postgres"}
-   */
+  /** {@return the other side of the hedging backend: {@code "turso"} or {@code "postgres"}} */
   public String hedgingSecondary() {
-    return POSTGRES.equals(hedgingPrimary) ? TURSO : POSTGRES;
+    return POSTGRES.equals(values.hedgingPrimary) ? TURSO : POSTGRES;
   }
 
-  /**
-   * How the hedging backend writes its secondary.
-   *
-   * @return {@link HedgingMode#SYNC} unless set otherwise
-   */
+  /** {@return how the hedging backend writes its secondary: {@link HedgingMode#SYNC} unless set otherwise} */
   public HedgingMode hedgingMode() {
-    return hedgingMode;
+    return values.hedgingMode;
   }
 
-  /**
-   * The deadline of each hedging secondary write.
-   *
-   * @return a positive duration, 1 s unless set otherwise
-   */
+  /** {@return the deadline of each hedging secondary write: a positive duration, 1 s unless set otherwise} */
   public Duration hedgingSecondaryTimeout() {
-    return hedgingSecondaryTimeout;
+    return values.hedgingSecondaryTimeout;
   }
 
-  /**
-   * Async hedging: the secondary writes held in memory.
-   *
-   * @return at least 1, 10,000 unless set otherwise
-   */
+  /** {@return the secondary writes async hedging holds in memory: at least 1, 10,000 unless set otherwise} */
   public int hedgingQueueSize() {
-    return hedgingQueueSize;
+    return values.hedgingQueueSize;
   }
 
   /**
-   * The fraction of reads the hedging backend re-runs on the secondary and compares.
-   *
-   * @return from 0 to 1, 0 unless set otherwise
+   * {@return the fraction of reads the hedging backend re-runs on the secondary and compares: from 0 to 1, 0 unless
+   * set otherwise}
    */
   public double hedgingVerifyReads() {
-    return hedgingVerifyReads;
+    return values.hedgingVerifyReads;
   }
 
-  /**
-   * The deadline of every operation.
-   *
-   * @return a positive duration, 5 s unless set otherwise
-   */
+  /** {@return the deadline of every operation: a positive duration, 5 s unless set otherwise} */
   public Duration timeout() {
-    return timeout;
+    return values.timeout;
   }
 
-  /**
-   * True: create or upgrade the schema at start; false: only check it.
-   *
-   * @return true unless set otherwise
-   */
+  /** {@return whether to create or upgrade the schema at start (true) or only check it (false): true unless set} */
   public boolean migrate() {
-    return migrate;
+    return values.migrate;
   }
 
-  /**
-   * Maximum connections (PostgreSQL) or concurrent streams (libSQL).
-   *
-   * @return at least 1
-   */
+  /** {@return the maximum connections (PostgreSQL) or concurrent streams (libSQL): at least 1} */
   public int poolSize() {
-    return poolSize;
+    return values.poolSize;
   }
 
   /**
-   * Which of its own spans and metrics the library emits ({@value #TELEMETRY}).
-   *
-   * @return {@link Telemetry#ON} unless set otherwise
+   * {@return which of its own spans and metrics the library emits ({@value #TELEMETRY}): {@link Telemetry#ON}
+   * unless set otherwise}
    */
   public Telemetry telemetry() {
-    return telemetry;
+    return values.telemetry;
   }
 
-  /**
-   * Where spans and metrics go.
-   *
-   * @return {@link OpenTelemetry#noop()} unless set
-   */
+  /** {@return where spans and metrics go: {@link OpenTelemetry#noop()} unless set} */
   public OpenTelemetry openTelemetry() {
-    return openTelemetry;
+    return values.openTelemetry;
   }
 
-  /**
-   * The clock behind {@code updatedAt = now}.
-   *
-   * @return the clock
-   */
+  /** {@return the clock behind {@code updatedAt = now}} */
   public Clock clock() {
-    return clock;
+    return values.clock;
   }
 
   /**
@@ -415,19 +258,19 @@ public final class HeartbeatStoreConfig {
    */
   @Override
   public String toString() {
-    return "HeartbeatStoreConfig{backend=" + backend
-        + ", databaseUrl=" + Secrets.redactUrl(databaseUrl)
-        + ", tursoDatabaseUrl=" + Secrets.redactUrl(tursoDatabaseUrl)
-        + ", tursoAuthToken=" + (tursoAuthToken == null ? "none" : "***")
-        + ", hedgingPrimary=" + hedgingPrimary
-        + ", hedgingMode=" + hedgingMode.name().toLowerCase(Locale.ROOT)
-        + ", hedgingSecondaryTimeout=" + hedgingSecondaryTimeout
-        + ", hedgingQueueSize=" + hedgingQueueSize
-        + ", hedgingVerifyReads=" + hedgingVerifyReads
-        + ", timeout=" + timeout
-        + ", migrate=" + migrate
-        + ", poolSize=" + poolSize
-        + ", telemetry=" + telemetry.name().toLowerCase(Locale.ROOT)
+    return "HeartbeatStoreConfig{backend=" + values.backend
+        + ", databaseUrl=" + Secrets.redactUrl(values.databaseUrl)
+        + ", tursoDatabaseUrl=" + Secrets.redactUrl(values.tursoDatabaseUrl)
+        + ", tursoAuthToken=" + (values.tursoAuthToken == null ? "none" : "***")
+        + ", hedgingPrimary=" + values.hedgingPrimary
+        + ", hedgingMode=" + values.hedgingMode.name().toLowerCase(Locale.ROOT)
+        + ", hedgingSecondaryTimeout=" + values.hedgingSecondaryTimeout
+        + ", hedgingQueueSize=" + values.hedgingQueueSize
+        + ", hedgingVerifyReads=" + values.hedgingVerifyReads
+        + ", timeout=" + values.timeout
+        + ", migrate=" + values.migrate
+        + ", poolSize=" + values.poolSize
+        + ", telemetry=" + values.telemetry.name().toLowerCase(Locale.ROOT)
         + '}';
   }
 
@@ -471,7 +314,7 @@ public final class HeartbeatStoreConfig {
      * @return this builder
      */
     public Builder databaseUrl(String databaseUrl) {
-      this.databaseUrl = blankToNull(databaseUrl);
+      this.databaseUrl = SettingValues.blankToNull(databaseUrl);
       return this;
     }
 
@@ -482,7 +325,7 @@ public final class HeartbeatStoreConfig {
      * @return this builder
      */
     public Builder tursoDatabaseUrl(String tursoDatabaseUrl) {
-      this.tursoDatabaseUrl = blankToNull(tursoDatabaseUrl);
+      this.tursoDatabaseUrl = SettingValues.blankToNull(tursoDatabaseUrl);
       return this;
     }
 
@@ -493,7 +336,7 @@ public final class HeartbeatStoreConfig {
      * @return this builder
      */
     public Builder tursoAuthToken(String tursoAuthToken) {
-      this.tursoAuthToken = blankToNull(tursoAuthToken);
+      this.tursoAuthToken = SettingValues.blankToNull(tursoAuthToken);
       return this;
     }
 
@@ -505,7 +348,7 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable for any other value
      */
     public Builder hedgingPrimary(String primary) {
-      this.hedgingPrimary = normalizeBackend(HEDGING_PRIMARY, primary, Set.of(POSTGRES, TURSO, LIBSQL_ALIAS));
+      this.hedgingPrimary = SettingValues.backendName(HEDGING_PRIMARY, primary, Set.of(POSTGRES, TURSO, LIBSQL_ALIAS));
       return this;
     }
 
@@ -528,7 +371,7 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable when it is not positive
      */
     public Builder hedgingSecondaryTimeout(Duration timeout) {
-      this.hedgingSecondaryTimeout = positive(HEDGING_SECONDARY_TIMEOUT, timeout);
+      this.hedgingSecondaryTimeout = SettingValues.positive(HEDGING_SECONDARY_TIMEOUT, timeout);
       return this;
     }
 
@@ -540,7 +383,7 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable when it is below 1
      */
     public Builder hedgingQueueSize(int size) {
-      this.hedgingQueueSize = atLeast(HEDGING_QUEUE_SIZE, size, 1);
+      this.hedgingQueueSize = SettingValues.atLeast(HEDGING_QUEUE_SIZE, size, 1);
       return this;
     }
 
@@ -552,10 +395,7 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable when it is out of range
      */
     public Builder hedgingVerifyReads(double fraction) {
-      if (!(fraction >= 0 && fraction <= 1)) {
-        throw new ConfigurationException(HEDGING_VERIFY_READS + " must be a fraction from 0 to 1 (e.g. 0.05), was " + fraction);
-      }
-      this.hedgingVerifyReads = fraction;
+      this.hedgingVerifyReads = SettingValues.fraction(HEDGING_VERIFY_READS, fraction);
       return this;
     }
 
@@ -567,7 +407,7 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable when it is not positive
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = positive(TIMEOUT, timeout);
+      this.timeout = SettingValues.positive(TIMEOUT, timeout);
       return this;
     }
 
@@ -590,7 +430,7 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable when it is below 1
      */
     public Builder poolSize(int poolSize) {
-      this.poolSize = atLeast(POOL_SIZE, poolSize, 1);
+      this.poolSize = SettingValues.atLeast(POOL_SIZE, poolSize, 1);
       return this;
     }
 
@@ -602,10 +442,7 @@ public final class HeartbeatStoreConfig {
      * @return this builder
      */
     public Builder telemetry(Telemetry telemetry) {
-      if (telemetry == null) {
-        throw new ConfigurationException(TELEMETRY + " must be on, off, metrics or spans, was null");
-      }
-      this.telemetry = telemetry;
+      this.telemetry = SettingValues.telemetry(telemetry);
       return this;
     }
 
@@ -639,66 +476,32 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the missing variable
      */
     public HeartbeatStoreConfig build() {
-      BackendCatalog.checkRequiredSettings(backend, this::setting);
+      BackendCatalog.checkRequiredSettings(backend,
+          SettingValues.textSettings(databaseUrl, tursoDatabaseUrl, tursoAuthToken));
       return new HeartbeatStoreConfig(this);
     }
 
-    /** The value of the text setting {@code variable}, null when unset. */
-    private String setting(String variable) {
-      switch (variable) {
-        case DATABASE_URL:
-          return databaseUrl;
-        case TURSO_DATABASE_URL:
-          return tursoDatabaseUrl;
-        case TURSO_AUTH_TOKEN:
-          return tursoAuthToken;
-        default:
-          return null;
-      }
+    /** A builder holding the same settings. */
+    private Builder copy() {
+      Builder c = new Builder();
+      c.backend = backend;
+      c.databaseUrl = databaseUrl;
+      c.tursoDatabaseUrl = tursoDatabaseUrl;
+      c.tursoAuthToken = tursoAuthToken;
+      c.hedgingPrimary = hedgingPrimary;
+      c.hedgingMode = hedgingMode;
+      c.hedgingSecondaryTimeout = hedgingSecondaryTimeout;
+      c.hedgingQueueSize = hedgingQueueSize;
+      c.hedgingVerifyReads = hedgingVerifyReads;
+      c.timeout = timeout;
+      c.migrate = migrate;
+      c.poolSize = poolSize;
+      c.telemetry = telemetry;
+      c.openTelemetry = openTelemetry;
+      c.clock = clock;
+      return c;
     }
   }
-
-  // ---- parsing, shared by the builder and the environment ----
-
-  private static String get(Map<String, String> env, String name) {
-    return blankToNull(env.get(name));
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.trim();
-  }
-
-  private static String normalizeBackend(String variable, String value, Set<String> accepted) {
-    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-    if (!accepted.contains(v)) {
-      throw new ConfigurationException(variable + " must be one of " + listed(accepted) + ", was '" + value + "'");
-    }
-    return LIBSQL_ALIAS.equals(v) ? TURSO : v;
-  }
-
-  private static String listed(Set<String> accepted) {
-    // Fixed order, so messages are stable and read well.
-    StringBuilder sb = new StringBuilder();
-    for (String name : new String[] {POSTGRES, TURSO, LIBSQL_ALIAS, HEDGING}) {
-      if (accepted.contains(name)) {
-        sb.append(sb.length() == 0 ? "" : ", ").append(name);
-      }
-    }
-    return sb.toString();
-  }
-
-  private static HedgingMode parseMode(String value) {
-    switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "sync":
-        return HedgingMode.SYNC;
-      case "async":
-        return HedgingMode.ASYNC;
-      default:
-        throw new ConfigurationException(HEDGING_MODE + " must be sync or async, was '" + value + "'");
-    }
-  }
-
-  private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
   /**
    * Parses {@code 750ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}).
@@ -709,70 +512,6 @@ public final class HeartbeatStoreConfig {
    * @throws ConfigurationException naming {@code variable}
    */
   public static Duration parseDuration(String variable, String value) {
-    String v = value.trim();
-    Duration d;
-    Matcher m = SIMPLE_DURATION.matcher(v.toLowerCase(Locale.ROOT));
-    try {
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        switch (m.group(2)) {
-          case "ms": d = Duration.ofMillis(n); break;
-          case "s": d = Duration.ofSeconds(n); break;
-          case "m": d = Duration.ofMinutes(n); break;
-          default: d = Duration.ofHours(n); break;
-        }
-      } else if (v.startsWith("P") || v.startsWith("p")) {
-        d = Duration.parse(v.toUpperCase(Locale.ROOT));
-      } else {
-        d = null;
-      }
-    } catch (RuntimeException e) {
-      d = null;
-    }
-    if (d == null) {
-      throw new ConfigurationException(variable + " must be a duration such as 750ms, 5s, 2m or PT5S, was '" + value + "'");
-    }
-    return positive(variable, d);
-  }
-
-  private static Duration positive(String variable, Duration d) {
-    if (d == null || d.isNegative() || d.isZero()) {
-      throw new ConfigurationException(variable + " must be a positive duration such as 750ms, 5s or PT5S, was " + d);
-    }
-    return d;
-  }
-
-  private static int parseInt(String variable, String value) {
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigurationException(variable + " must be a whole number, was '" + value + "'");
-    }
-  }
-
-  private static int atLeast(String variable, int value, int min) {
-    if (value < min) {
-      throw new ConfigurationException(variable + " must be at least " + min + ", was " + value);
-    }
-    return value;
-  }
-
-  private static double parseFraction(String variable, String value) {
-    try {
-      return Double.parseDouble(value.trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigurationException(variable + " must be a fraction from 0 to 1 (e.g. 0.05), was '" + value + "'");
-    }
-  }
-
-  private static boolean parseBoolean(String variable, String value) {
-    switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "true": case "1": case "yes": case "on":
-        return true;
-      case "false": case "0": case "no": case "off":
-        return false;
-      default:
-        throw new ConfigurationException(variable + " must be true or false, was '" + value + "'");
-    }
+    return SettingValues.duration(variable, value);
   }
 }

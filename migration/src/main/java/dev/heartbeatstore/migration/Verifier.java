@@ -3,20 +3,14 @@ package dev.heartbeatstore.migration;
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatMonitor;
 import dev.heartbeatstore.HeartbeatStoreConfig;
-import dev.heartbeatstore.spi.TableAccess.HeartbeatCursor;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * Compares two backends while the service keeps writing to them. Both are scanned in the same global
@@ -148,10 +142,11 @@ public final class Verifier {
       Window window = new Window(settledBefore, from);
       Groups groups = new Groups();
       Confirmer<Heartbeat> hb = new Confirmer<>(HEARTBEATS, p, s, window, repair, maxDifferences);
-      mergeHeartbeats(p, s, window, hb, groups);
+      Merge merge = new Merge(batchSize, progress);
+      merge.heartbeats(p, s, window, hb, groups);
       hb.flush();
       Confirmer<HeartbeatMonitor> mon = new Confirmer<>(MONITORS, p, s, window, repair, maxDifferences);
-      mergeMonitors(p, s, window, mon);
+      merge.monitors(p, s, window, mon);
       mon.flush();
 
       List<String> notRepaired = new ArrayList<>(hb.notRepaired);
@@ -173,171 +168,6 @@ public final class Verifier {
 
     boolean inScope(Instant lastChange) {
       return from == null || !lastChange.isBefore(from);
-    }
-  }
-
-  // ------------------------------------------------------------------ the scans
-
-  private static final Comparator<Heartbeat> HEARTBEAT_ORDER = Comparator
-      .comparing(Heartbeat::timestamp)
-      .thenComparing(h -> h.id().toString());
-  private static final Comparator<HeartbeatMonitor> MONITOR_ORDER = Comparator.comparing(m -> m.id().toString());
-
-  /**
-   * Heartbeats in {@code (timestamp, id)} order from the window's start, stopping at the settle cut-off:
-   * every row read is settled and in scope.
-   */
-  private void mergeHeartbeats(Side p, Side s, Window window, Confirmer<Heartbeat> confirmer, Groups groups) {
-    HeartbeatCursor start = window.from() == null ? null : Side.justBefore(window.from(), new UUID(0, 0));
-    Scan<Heartbeat, HeartbeatCursor> ps = new Scan<>(start, c -> p.tables.heartbeatsAfter(c, batchSize), p,
-        h -> new HeartbeatCursor(h.timestamp(), h.id()), h -> window.settled(h.timestamp()));
-    Scan<Heartbeat, HeartbeatCursor> ss = new Scan<>(start, c -> s.tables.heartbeatsAfter(c, batchSize), s,
-        h -> new HeartbeatCursor(h.timestamp(), h.id()), h -> window.settled(h.timestamp()));
-    reportPages("heartbeats", ps, ss);
-    Heartbeat a = ps.next();
-    Heartbeat b = ss.next();
-    while (a != null || b != null) {
-      int cmp = a == null ? 1 : b == null ? -1 : HEARTBEAT_ORDER.compare(a, b);
-      if (cmp < 0) {
-        groups.add(a, 0);
-        confirmer.primaryRows++;
-        confirmer.candidate(a.id(), a, null);
-        a = ps.next();
-      } else if (cmp > 0) {
-        groups.add(b, 1);
-        confirmer.secondaryRows++;
-        confirmer.candidate(b.id(), null, b);
-        b = ss.next();
-      } else {
-        groups.add(a, 0);
-        groups.add(b, 1);
-        confirmer.primaryRows++;
-        confirmer.secondaryRows++;
-        if (!a.equals(b)) {
-          confirmer.candidate(a.id(), a, b);
-        }
-        a = ps.next();
-        b = ss.next();
-      }
-    }
-  }
-
-  /** Monitors in id order; a monitor changed after the cut-off (on either side) is not compared. */
-  private void mergeMonitors(Side p, Side s, Window window, Confirmer<HeartbeatMonitor> confirmer) {
-    Scan<HeartbeatMonitor, UUID> ps = new Scan<>(null, c -> p.tables.monitorsAfter(c, batchSize), p,
-        HeartbeatMonitor::id, m -> true);
-    Scan<HeartbeatMonitor, UUID> ss = new Scan<>(null, c -> s.tables.monitorsAfter(c, batchSize), s,
-        HeartbeatMonitor::id, m -> true);
-    reportPages("heartbeat_monitors", ps, ss);
-    HeartbeatMonitor a = ps.next();
-    HeartbeatMonitor b = ss.next();
-    while (a != null || b != null) {
-      int cmp = a == null ? 1 : b == null ? -1 : MONITOR_ORDER.compare(a, b);
-      HeartbeatMonitor onP = cmp <= 0 ? a : null;
-      HeartbeatMonitor onS = cmp >= 0 ? b : null;
-      boolean settled = (onP == null || window.settled(onP.updatedAt()))
-          && (onS == null || window.settled(onS.updatedAt()));
-      boolean inScope = (onP != null && window.inScope(onP.updatedAt()))
-          || (onS != null && window.inScope(onS.updatedAt()));
-      if (settled && inScope) {
-        if (onP != null) {
-          confirmer.primaryRows++;
-        }
-        if (onS != null) {
-          confirmer.secondaryRows++;
-        }
-        if (!Objects.equals(onP, onS)) {
-          confirmer.candidate(onP != null ? onP.id() : onS.id(), onP, onS);
-        }
-      }
-      if (onP != null) {
-        a = ps.next();
-      }
-      if (onS != null) {
-        b = ss.next();
-      }
-    }
-  }
-
-  private void reportPages(String table, Scan<?, ?> primaryScan, Scan<?, ?> secondaryScan) {
-    Runnable report = () -> progress.accept(new Progress(table, primaryScan.read, secondaryScan.read));
-    primaryScan.afterPage = report;
-    secondaryScan.afterPage = report;
-  }
-
-  /** A keyset-paged scan read one row at a time; it ends at the first row {@code keep} refuses (the scan order is the time order). */
-  private static final class Scan<T, C> {
-    private final Function<C, List<T>> page;
-    private final Side side;
-    private final Function<T, C> cursorOf;
-    private final Predicate<T> keep;
-    private List<T> rows = List.of();
-    private int index;
-    private C cursor;
-    private boolean done;
-    /** Rows read so far (pages fetched), and what to do after each page. */
-    long read;
-    Runnable afterPage = () -> {};
-
-    Scan(C start, Function<C, List<T>> page, Side side, Function<T, C> cursorOf,
-         Predicate<T> keep) {
-      this.cursor = start;
-      this.page = page;
-      this.side = side;
-      this.cursorOf = cursorOf;
-      this.keep = keep;
-    }
-
-    T next() {
-      if (done) {
-        return null;
-      }
-      if (index == rows.size()) {
-        C after = cursor;
-        rows = side.retry().call(side.name, "scan after " + after, () -> page.apply(after));
-        index = 0;
-        if (rows.isEmpty()) {
-          done = true;
-          return null;
-        }
-        cursor = cursorOf.apply(rows.get(rows.size() - 1));
-        read += rows.size();
-        afterPage.run();
-      }
-      T row = rows.get(index++);
-      if (!keep.test(row)) {
-        done = true;
-        rows = List.of();
-        return null;
-      }
-      return row;
-    }
-  }
-
-  /** Per (user, owner) counts and content hashes of the heartbeats each side's scan read. */
-  private static final class Groups {
-    private final Map<List<String>, long[]> groups = new HashMap<>();
-
-    void add(Heartbeat h, int side) {
-      long[] g = groups.computeIfAbsent(List.of(h.userId(), h.owner()), k -> new long[4]);
-      g[side] += 1;
-      g[side + 2] += h.hashCode();
-    }
-
-    long size() {
-      return groups.size();
-    }
-
-    List<GroupDifference> differing() {
-      List<GroupDifference> out = new ArrayList<>();
-      for (Map.Entry<List<String>, long[]> e : groups.entrySet()) {
-        long[] g = e.getValue();
-        if (g[0] != g[1] || g[2] != g[3]) {
-          out.add(new GroupDifference(e.getKey().get(0), e.getKey().get(1), g[0], g[1], g[2], g[3]));
-        }
-      }
-      out.sort(Comparator.comparing(GroupDifference::userId).thenComparing(GroupDifference::owner));
-      return out;
     }
   }
 
