@@ -39,9 +39,21 @@ public final class Verifier {
    * The confirmed differences of one kind of row. {@code primaryRows}/{@code secondaryRows} count the
    * settled rows in scope that each side's scan read. The id lists hold at most the builder's
    * {@code maxDifferences}; {@code truncated} says when there were more.
+   *
+   * @param primaryRows   settled rows in scope the primary's scan read
+   * @param secondaryRows settled rows in scope the secondary's scan read
+   * @param missing       ids on the primary and not on the secondary (confirmed)
+   * @param extra         ids on the secondary and not on the primary (confirmed)
+   * @param different     ids on both sides with different contents (confirmed)
+   * @param truncated     true when there were more differing ids than the lists hold
    */
   public record Differences(long primaryRows, long secondaryRows, List<UUID> missing, List<UUID> extra,
                             List<UUID> different, boolean truncated) {
+    /**
+     * No confirmed difference of this kind of row.
+     *
+     * @return true when the three lists are empty and nothing was cut off
+     */
     public boolean identical() {
       return !truncated && missing.isEmpty() && extra.isEmpty() && different.isEmpty();
     }
@@ -52,20 +64,50 @@ public final class Verifier {
    * pending in a journal (a write in flight), changed while being confirmed or since the settle cut-off,
    * or impossible to confirm because a journal held more than {@value Side#MAX_PENDING} entries. The
    * rest are the confirmed differences.
+   *
+   * @param candidates       rows the scan found different
+   * @param agreedOnReread   of those, equal on both sides when read again
+   * @param pendingInJournal of those, with a journal entry pending (a write in flight)
+   * @param changedMeanwhile of those, changed while being confirmed or after the settle cut-off
+   * @param unconfirmable    of those, not decidable because a journal held too many entries to read
    */
   public record Confirmation(long candidates, long agreedOnReread, long pendingInJournal, long changedMeanwhile,
                              long unconfirmable) {
     static final Confirmation NONE = new Confirmation(0, 0, 0, 0, 0);
   }
 
-  /** Rows each side's scan has read so far of one table ({@code heartbeats}, {@code heartbeat_monitors}), after each page. */
+  /**
+   * Rows each side's scan has read so far of one table, after each page.
+   *
+   * @param table         {@code heartbeats} or {@code heartbeat_monitors}
+   * @param primaryRows   rows the primary's scan has read
+   * @param secondaryRows rows the secondary's scan has read
+   */
   public record Progress(String table, long primaryRows, long secondaryRows) {}
 
-  /** Per (user, owner): how many settled heartbeats each side's scan read, and whether their contents hash the same. */
+  /**
+   * Per (user, owner): how many settled heartbeats each side's scan read, and whether their contents hash the same.
+   *
+   * @param userId         the user
+   * @param owner          the phone
+   * @param primaryCount   heartbeats of that pair the primary's scan read
+   * @param secondaryCount heartbeats of that pair the secondary's scan read
+   * @param primaryHash    a hash of those heartbeats' contents on the primary
+   * @param secondaryHash  the same hash on the secondary
+   */
   public record GroupDifference(String userId, String owner, long primaryCount, long secondaryCount,
                                 long primaryHash, long secondaryHash) {}
 
-  /** What a repair did, and the confirmed differences it left alone, each with the reason. */
+  /**
+   * What a repair did, and the confirmed differences it left alone, each with the reason.
+   *
+   * @param heartbeatsCopied  heartbeats copied primary → secondary
+   * @param heartbeatsDeleted heartbeats deleted from the secondary (the primary settledly lacks them)
+   * @param monitorsCopied    monitors copied primary → secondary
+   * @param monitorsDeleted   monitors deleted from the secondary
+   * @param notRepaired       confirmed differences left alone, each with its reason (at most a few are kept)
+   * @param notRepairedCount  how many confirmed differences were left alone in all
+   */
   public record Repairs(long heartbeatsCopied, long heartbeatsDeleted, long monitorsCopied, long monitorsDeleted,
                         List<String> notRepaired, long notRepairedCount) {
     static final Repairs NONE = new Repairs(0, 0, 0, 0, List.of(), 0);
@@ -77,12 +119,33 @@ public final class Verifier {
    * before it were not compared (null: no lower bound). {@code notes} say what the run could not use
    * (e.g. a side without a journal); {@code retries} counts calls tried again after a timeout or an
    * unavailable side.
+   *
+   * @param primary             the side taken as the source of truth
+   * @param secondary           the side compared with it (and repaired)
+   * @param settledBefore       rows changed after this instant were not compared
+   * @param since               rows changed before this instant were not compared; null: no lower bound
+   * @param heartbeats          the confirmed differences among heartbeats
+   * @param monitors            the confirmed differences among monitors
+   * @param heartbeatCandidates what became of the heartbeats the scan found different
+   * @param monitorCandidates   what became of the monitors the scan found different
+   * @param groupsCompared      (user, owner) pairs whose heartbeats were compared by count and hash
+   * @param differingGroups     the pairs whose count or hash differed
+   * @param repaired            whether this run repaired
+   * @param repairs             what the repair did; {@code Repairs.NONE} without repair
+   * @param notes               what the run could not use, in words
+   * @param retries             calls tried again after a timeout or an unavailable side
+   * @param took                how long the run took
    */
   public record Report(String primary, String secondary, Instant settledBefore, Instant since,
                        Differences heartbeats, Differences monitors,
                        Confirmation heartbeatCandidates, Confirmation monitorCandidates,
                        long groupsCompared, List<GroupDifference> differingGroups,
                        boolean repaired, Repairs repairs, List<String> notes, long retries, Duration took) {
+    /**
+     * Both kinds of row agree and every candidate could be decided.
+     *
+     * @return true when no confirmed difference remains to report
+     */
     public boolean identical() {
       return heartbeats.identical() && monitors.identical()
           && heartbeatCandidates.unconfirmable() == 0 && monitorCandidates.unconfirmable() == 0;
@@ -113,6 +176,13 @@ public final class Verifier {
     this.progress = b.progress;
   }
 
+  /**
+   * A verifier of the two sides {@code config} reaches ({@code DATABASE_URL}, {@code TURSO_DATABASE_URL}), the hedging
+   * primary as the source of truth unless {@link Builder#primary} says otherwise.
+   *
+   * @param config the settings of both sides
+   * @return a builder with the defaults: settle 1 minute, batches of 5,000, no repair
+   */
   public static Builder builder(HeartbeatStoreConfig config) {
     return new Builder(config);
   }
@@ -120,6 +190,9 @@ public final class Verifier {
   /**
    * Compares (and with repair, repairs the confirmed differences as they are found); the differences
    * in the report are those found, before their repair.
+   *
+   * @return the report
+   * @throws dev.heartbeatstore.HeartbeatStoreException when a side stays unreachable longer than give-up-after
    */
   public Report run() {
     long started = System.nanoTime();
@@ -177,6 +250,7 @@ public final class Verifier {
   private static final Kind<HeartbeatMonitor> MONITORS = new Kind.Monitors();
 
   /** Options of a verification. */
+  /** Settings of one verify run; every setter checks its value before any I/O. */
   public static final class Builder {
     private final HeartbeatStoreConfig config;
     private String primary;
@@ -195,35 +269,67 @@ public final class Verifier {
       this.secondary = config.hedgingSecondary();
     }
 
-    /** Called after each page either side's scan reads. */
+    /**
+     * Called after each page either side's scan reads.
+     *
+     * @param progress the callback
+     * @return this builder
+     */
     public Builder progress(Consumer<Progress> progress) {
       this.progress = Objects.requireNonNull(progress, "progress");
       return this;
     }
 
-    /** The source of truth: {@code postgres} or {@code turso}; default the hedging primary. */
+    /**
+     * The source of truth.
+     *
+     * @param backend {@code postgres} or {@code turso}; default the hedging primary
+     * @return this builder
+     */
     public Builder primary(String backend) {
       this.primary = MigrationArguments.backend("primary", backend);
       return this;
     }
 
+    /**
+     * The side compared with the primary (and repaired).
+     *
+     * @param backend {@code postgres} or {@code turso}; default the hedging secondary
+     * @return this builder
+     */
     public Builder secondary(String backend) {
       this.secondary = MigrationArguments.backend("secondary", backend);
       return this;
     }
 
+    /**
+     * Rows per page of each side's scan.
+     *
+     * @param batchSize at least 1; default 5,000
+     * @return this builder
+     */
     public Builder batchSize(int batchSize) {
       this.batchSize = MigrationArguments.batchSize(batchSize);
       return this;
     }
 
-    /** Make the secondary agree with the primary on every confirmed difference, never destroying data. */
+    /**
+     * Make the secondary agree with the primary on every confirmed difference, never destroying data.
+     *
+     * @param repair true to repair; default false
+     * @return this builder
+     */
     public Builder repair(boolean repair) {
       this.repair = repair;
       return this;
     }
 
-    /** How many differing ids to keep per kind of row for the report (default 100,000). */
+    /**
+     * How many differing ids to keep per kind of row for the report.
+     *
+     * @param maxDifferences at least 1; default 100,000
+     * @return this builder
+     */
     public Builder maxDifferences(int maxDifferences) {
       if (maxDifferences < 1) {
         throw new IllegalArgumentException("maxDifferences must be at least 1, was " + maxDifferences);
@@ -232,24 +338,45 @@ public final class Verifier {
       return this;
     }
 
-    /** Rows whose last change is more recent than this are not compared (default 1 minute; 0: all rows). */
+    /**
+     * Rows whose last change is more recent than this are not compared.
+     *
+     * @param settle default 1 minute; 0: all rows
+     * @return this builder
+     */
     public Builder settle(Duration settle) {
       this.settle = MigrationArguments.window("settle", settle);
       return this;
     }
 
-    /** Only heartbeats with a timestamp, and monitors updated, in this last stretch of time (null: all). */
+    /**
+     * Only heartbeats with a timestamp, and monitors updated, in this last stretch of time.
+     *
+     * @param since the stretch; null: all rows
+     * @return this builder
+     */
     public Builder since(Duration since) {
       this.since = since == null ? null : MigrationArguments.window("since", since);
       return this;
     }
 
-    /** How long a side may stay unreachable before the run fails (default 5 min). */
+    /**
+     * How long a side may stay unreachable before the run fails.
+     *
+     * @param giveUpAfter default 5 minutes
+     * @return this builder
+     */
     public Builder giveUpAfter(Duration giveUpAfter) {
       this.giveUpAfter = MigrationArguments.giveUpAfter(giveUpAfter);
       return this;
     }
 
+    /**
+     * The verifier.
+     *
+     * @return a verifier with these settings
+     * @throws IllegalArgumentException when primary and secondary are the same backend
+     */
     public Verifier build() {
       if (primary.equals(secondary)) {
         throw new IllegalArgumentException("primary and secondary must be different backends, both are " + primary);
