@@ -39,9 +39,8 @@ public final class PostgresReplicationAccess implements ReplicationAccess {
   private static final String RELEASE_LEASE =
       "UPDATE heartbeat_journal_lease SET holder = NULL, expires_at_ms = 0 WHERE name = 'relay' AND holder = ?";
 
-  private static final String HB_COLUMNS = "id, owner, version, charging, user_id, \"timestamp\"";
-  private static final String MON_COLUMNS =
-      "id, phone_id, user_id, queue_id, owner, phone_online, created_at, updated_at";
+  private static final String HB_COLUMNS = PostgresTableAccess.HB_COLUMNS;
+  private static final String MON_COLUMNS = PostgresTableAccess.MON_COLUMNS;
   private static final String HEARTBEATS_BY_IDS =
       "SELECT " + HB_COLUMNS + " FROM heartbeats WHERE id = ANY (?::uuid[])";
   private static final String MONITORS_BY_IDS =
@@ -55,12 +54,7 @@ public final class PostgresReplicationAccess implements ReplicationAccess {
    * content sorts higher (queue id, online flag, owner, phone id, user id; text in byte order, {@code COLLATE "C"},
    * as libSQL compares), so two sides that each hold one of two writes of the same instant converge on the same one.
    */
-  private static final String APPLY_MONITORS = "INSERT INTO heartbeat_monitors (" + MON_COLUMNS + ")"
-      + " SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::bool[],"
-      + " ?::timestamptz[], ?::timestamptz[])"
-      + " ON CONFLICT (id) DO UPDATE SET phone_id = EXCLUDED.phone_id, user_id = EXCLUDED.user_id,"
-      + " queue_id = EXCLUDED.queue_id, owner = EXCLUDED.owner, phone_online = EXCLUDED.phone_online,"
-      + " created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at"
+  private static final String APPLY_MONITORS = PostgresTableAccess.MON_UPSERT
       + " WHERE (heartbeat_monitors.updated_at, coalesce(heartbeat_monitors.queue_id, '') COLLATE \"C\","
       + " heartbeat_monitors.phone_online, heartbeat_monitors.owner COLLATE \"C\", heartbeat_monitors.phone_id,"
       + " heartbeat_monitors.user_id COLLATE \"C\")"

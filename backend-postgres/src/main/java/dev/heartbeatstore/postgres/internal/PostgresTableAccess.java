@@ -22,8 +22,8 @@ import java.util.function.Function;
  */
 public final class PostgresTableAccess implements TableAccess {
 
-  private static final String HB_COLUMNS = "id, owner, version, charging, user_id, \"timestamp\"";
-  private static final String MON_COLUMNS =
+  static final String HB_COLUMNS = "id, owner, version, charging, user_id, \"timestamp\"";
+  static final String MON_COLUMNS =
       "id, phone_id, user_id, queue_id, owner, phone_online, created_at, updated_at";
 
   private static final String HB_FIRST =
@@ -47,7 +47,7 @@ public final class PostgresTableAccess implements TableAccess {
       + " charging = EXCLUDED.charging, user_id = EXCLUDED.user_id, \"timestamp\" = EXCLUDED.\"timestamp\"";
   private static final String MON_INSERT_IF_ABSENT =
       "INSERT INTO heartbeat_monitors (" + MON_COLUMNS + ")" + MON_UNNEST + " ON CONFLICT (id) DO NOTHING";
-  private static final String MON_UPSERT = "INSERT INTO heartbeat_monitors (" + MON_COLUMNS + ")" + MON_UNNEST
+  static final String MON_UPSERT = "INSERT INTO heartbeat_monitors (" + MON_COLUMNS + ")" + MON_UNNEST
       + " ON CONFLICT (id) DO UPDATE SET phone_id = EXCLUDED.phone_id, user_id = EXCLUDED.user_id,"
       + " queue_id = EXCLUDED.queue_id, owner = EXCLUDED.owner, phone_online = EXCLUDED.phone_online,"
       + " created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at";
