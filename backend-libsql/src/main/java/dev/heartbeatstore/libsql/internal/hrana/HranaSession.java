@@ -154,11 +154,12 @@ public final class HranaSession implements SqlSession {
   /**
    * Ends the calls in flight with {@link StoreUnavailableException} (their threads are interrupted while they wait
    * or send, and the interrupt is cleared before they return); later calls throw {@link IllegalStateException}.
-   * Returns at once, and there is nothing else to release: the session has no thread or client of its own.
+   * Gives up the writes whose answers never came. Returns at once: the session has no thread or client of its own.
    */
   @Override
   public void close() {
     calls.closeAll();
+    transport.close();
   }
 
   @Override

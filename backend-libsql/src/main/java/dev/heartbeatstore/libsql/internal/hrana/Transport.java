@@ -20,17 +20,21 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Posts pipelines to one server (SQL over HTTP, version 3): {@code POST /v3/pipeline}, or {@code /v2/pipeline} when
- * {@link #probe} found no v3. At most {@code poolSize} requests are in flight; each runs on its caller's thread
- * ({@link HttpClient#send}) and is cut at its deadline, and is retried inside that deadline, after a capped, jittered
- * backoff, only while it certainly was not run.
+ * {@link #probe} found no v3. At most {@code poolSize} requests are in flight; the caller's thread waits for each
+ * until its deadline, and it is retried inside that deadline, after a capped, jittered backoff, only while it
+ * certainly was not run. A read is cut at its deadline; a write whose answer has not come by then is left open, so
+ * that a store never keeps more than a few writes waiting on a busy server ({@link UnansweredWrites}).
  *
  * <p>What a status means (the protocol's section on HTTP status codes): 400 a request the server cannot read (not
  * run, and not worth sending again); 401/403 authentication; 404 an unknown endpoint or an unknown database, which
@@ -58,6 +62,7 @@ final class Transport {
   private final String description;
   private final HranaErrors errors;
   private final CallsInFlight calls;
+  private final UnansweredWrites unanswered = new UnansweredWrites();
 
   Transport(URI base, String authorization, int poolSize, String description, HranaErrors errors,
       CallsInFlight calls) {
@@ -206,16 +211,17 @@ final class Transport {
   }
 
   /**
-   * One HTTP exchange on the caller's thread, cut at the deadline: the request timeout covers connecting and the
-   * wait for the headers, {@link ResponseBody} the body. A write whose exchange is cut may still be applied by the
-   * server (sqld runs a request it has read to the end): its caller gets {@code StoreTimeoutException}, an unknown
-   * outcome.
+   * One HTTP exchange, waited for until the deadline. A read's is cut there: the request timeout covers connecting
+   * and the wait for the headers, {@link ResponseBody} the body. A write whose answer has not come by then may still
+   * be applied by the server (sqld runs a request it has read to the end): its caller gets
+   * {@code StoreTimeoutException}, an unknown outcome, and the exchange stays open ({@link #sendWrite}).
    */
   private Attempt attempt(String operation, Request body, boolean write, Deadline deadline, long cap) {
     Attempt a = new Attempt();
     URI uri = pipeline;
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-        .timeout(positive(deadline.remaining()))
+        // A write's exchange may outlive its caller (UnansweredWrites); a read's ends with it.
+        .timeout(write ? UnansweredWrites.CAP : positive(deadline.remaining()))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body.body()));
     if (authorization != null) {
@@ -225,7 +231,8 @@ final class Transport {
     byte[] responseBody;
     HttpResponse<byte[]> response;
     try {
-      response = client.send(request.build(), ResponseBody.handler(deadline, cap));
+      response = write ? sendWrite(operation, request.build(), deadline, cap)
+          : client.send(request.build(), ResponseBody.handler(deadline, cap));
       status = response.statusCode();
       responseBody = response.body();
     } catch (InterruptedException e) {
@@ -296,6 +303,47 @@ final class Transport {
       return a;
     }
     throw failure;
+  }
+
+  /**
+   * Sends a write once fewer than {@link UnansweredWrites#LIMIT} earlier writes of this store are unanswered, and
+   * waits for its answer until {@code deadline}; then leaves the exchange to {@link UnansweredWrites} and says the
+   * outcome is unknown.
+   */
+  private HttpResponse<byte[]> sendWrite(String operation, HttpRequest request, Deadline deadline, long cap)
+      throws IOException, InterruptedException {
+    if (!unanswered.awaitRoom(deadline)) {
+      throw deadline.timeout(operation, "it was not sent: " + description + " has not answered " + UnansweredWrites.LIMIT
+          + " earlier writes of this store yet (it is busy or stalled)");
+    }
+    CompletableFuture<HttpResponse<byte[]>> exchange =
+        client.sendAsync(request, ResponseBody.handler(Deadline.after(UnansweredWrites.CAP), cap));
+    try {
+      return exchange.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      unanswered.adopt(exchange);
+      throw deadline.timeout(operation, description + " did not answer in time; the write may still have been applied");
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  /** Gives up the writes whose answers never came (the session closes). */
+  void close() {
+    unanswered.cancelAll();
   }
 
   /** {@code Retry-After} in seconds (the HTTP-date form is ignored), capped at 10 s; 0 without one. */

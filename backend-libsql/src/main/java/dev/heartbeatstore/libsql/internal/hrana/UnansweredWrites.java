@@ -1,0 +1,84 @@
+package dev.heartbeatstore.libsql.internal.hrana;
+
+import dev.heartbeatstore.spi.Deadline;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The write requests of one store whose callers gave up before the answer came, while the server may still be
+ * running them, and the limit on how many there may be.
+ *
+ * <p>Why: sqld runs a request it has read to the end whether or not its client is still there, and a write that
+ * waits for the database's single writer (held by a long statement such as {@code CREATE INDEX}, or by another
+ * client's batch) keeps a thread busy on the server until it gets its turn. A store that sent a new write each time
+ * one timed out would pile up one such waiter per deadline on a server that is already behind; seen: 150 of them,
+ * which took the CPU from the very statement they were waiting for. So a store keeps at most {@link #LIMIT}
+ * unanswered writes on its server: a write that finds the limit reached waits for one of them to be answered,
+ * within its own deadline, and is otherwise not sent (a timeout that says so: it was certainly not applied). One
+ * lost answer therefore holds nothing up.
+ *
+ * <p>An unanswered exchange stays open so that its end is seen: it ends when the server answers, when the
+ * connection fails, when the session closes, or at {@link #CAP}, when the HTTP client gives it up; only then does it
+ * leave room for another.
+ */
+final class UnansweredWrites {
+
+  /** Unanswered writes a store keeps on its server at most. */
+  static final int LIMIT = 2;
+
+  /** How long an unanswered write is waited for, at most, before its exchange is given up. */
+  static final Duration CAP = Duration.ofSeconds(30);
+
+  private final Set<CompletableFuture<HttpResponse<byte[]>>> open = ConcurrentHashMap.newKeySet();
+  private int count;
+
+  /**
+   * Waits until fewer than {@link #LIMIT} writes are unanswered, at most until {@code deadline}.
+   *
+   * @return true when there is room; false when the deadline passed first
+   */
+  synchronized boolean awaitRoom(Deadline deadline) throws InterruptedException {
+    while (count >= LIMIT) {
+      long left = deadline.remainingNanos();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
+  }
+
+  /** Keeps {@code exchange}, whose caller gave up on it, until it ends. */
+  void adopt(CompletableFuture<HttpResponse<byte[]>> exchange) {
+    synchronized (this) {
+      count++;
+    }
+    open.add(exchange);
+    exchange.whenComplete((response, failure) -> ended(exchange));
+  }
+
+  private void ended(CompletableFuture<HttpResponse<byte[]>> exchange) {
+    if (open.remove(exchange)) {
+      synchronized (this) {
+        count--;
+        notifyAll();
+      }
+    }
+  }
+
+  /** How many writes are unanswered now. */
+  synchronized int count() {
+    return count;
+  }
+
+  /** Gives every unanswered exchange up (the session closes): their connections are closed. */
+  void cancelAll() {
+    for (CompletableFuture<HttpResponse<byte[]>> exchange : open) {
+      exchange.cancel(true);
+    }
+  }
+}
