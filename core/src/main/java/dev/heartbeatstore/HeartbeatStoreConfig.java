@@ -3,11 +3,10 @@ package dev.heartbeatstore;
 import dev.heartbeatstore.internal.BackendCatalog;
 import dev.heartbeatstore.internal.EnvironmentSettings;
 import dev.heartbeatstore.internal.SettingValues;
-import dev.heartbeatstore.spi.Secrets;
+import dev.heartbeatstore.internal.SettingsDescription;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -55,13 +54,12 @@ public final class HeartbeatStoreConfig {
   public static final String TURSO = "turso";
   /** The hedging backend's name. */
   public static final String HEDGING = "hedging";
-  private static final String LIBSQL_ALIAS = "libsql";
 
   /**
    * The values of {@value #BACKEND} that select the backends this project ships. Which values are
    * accepted is what the backends on the classpath declare ({@link dev.heartbeatstore.spi.BackendProvider}).
    */
-  public static final Set<String> BACKEND_VALUES = Set.of(POSTGRES, TURSO, LIBSQL_ALIAS, HEDGING);
+  public static final Set<String> BACKEND_VALUES = Set.of(POSTGRES, TURSO, SettingValues.LIBSQL_ALIAS, HEDGING);
 
   /** How the hedging backend writes its secondary. */
   public enum HedgingMode {
@@ -77,30 +75,22 @@ public final class HeartbeatStoreConfig {
    */
   public enum Telemetry {
     /** The {@code db.client.operation.duration} histogram and one {@code CLIENT} span per operation (the default). */
-    ON(true, true),
+    ON,
     /** Neither spans nor metrics (the hedging backend's own metrics stay). */
-    OFF(false, false),
+    OFF,
     /** Only the {@code db.client.operation.duration} histogram. */
-    METRICS(true, false),
+    METRICS,
     /** Only the spans. */
-    SPANS(false, true);
-
-    private final boolean metrics;
-    private final boolean spans;
-
-    Telemetry(boolean metrics, boolean spans) {
-      this.metrics = metrics;
-      this.spans = spans;
-    }
+    SPANS;
 
     /** {@return whether operations record {@code db.client.operation.duration}: true for {@link #ON} and {@link #METRICS}} */
     public boolean metrics() {
-      return metrics;
+      return this == ON || this == METRICS;
     }
 
     /** {@return whether operations emit a {@code CLIENT} span: true for {@link #ON} and {@link #SPANS}} */
     public boolean spans() {
-      return spans;
+      return this == ON || this == SPANS;
     }
 
     /**
@@ -116,11 +106,11 @@ public final class HeartbeatStoreConfig {
     }
   }
 
-  /** A private copy of the builder it was built from, never changed again. */
-  private final Builder values;
+  /** A private copy of the builder's values, never changed again. */
+  private final ConfigValues values;
 
-  private HeartbeatStoreConfig(Builder b) {
-    this.values = b.copy();
+  private HeartbeatStoreConfig(ConfigValues values) {
+    this.values = values;
   }
 
   /**
@@ -148,12 +138,12 @@ public final class HeartbeatStoreConfig {
 
   /** {@return a new builder with every default: backend {@code postgres}, deadline 5 s, migrate, pool of 10, telemetry on} */
   public static Builder builder() {
-    return new Builder();
+    return new Builder(new ConfigValues());
   }
 
   /** {@return a new builder holding these settings, to change some} */
   public Builder toBuilder() {
-    return values.copy();
+    return new Builder(values.copy());
   }
 
   /**
@@ -164,18 +154,12 @@ public final class HeartbeatStoreConfig {
     return values.backend;
   }
 
-  /**
-   * {@return the PostgreSQL URL, {@code postgres://…} or {@code jdbc:postgresql://…}, or null when not set}
-   * Contains secrets.
-   */
+  /** {@return the PostgreSQL URL ({@value #DATABASE_URL}), or null when not set} Contains secrets. */
   public String databaseUrl() {
     return values.databaseUrl;
   }
 
-  /**
-   * {@return the libSQL URL ({@code libsql://}, {@code https://}, {@code http://} or {@code file:}), or null when
-   * not set}
-   */
+  /** {@return the libSQL URL ({@value #TURSO_DATABASE_URL}), or null when not set} */
   public String tursoDatabaseUrl() {
     return values.tursoDatabaseUrl;
   }
@@ -210,10 +194,7 @@ public final class HeartbeatStoreConfig {
     return values.hedgingQueueSize;
   }
 
-  /**
-   * {@return the fraction of reads the hedging backend re-runs on the secondary and compares: from 0 to 1, 0 unless
-   * set otherwise}
-   */
+  /** {@return the fraction of reads re-run on the hedging secondary and compared: 0 to 1, 0 unless set otherwise} */
   public double hedgingVerifyReads() {
     return values.hedgingVerifyReads;
   }
@@ -233,10 +214,7 @@ public final class HeartbeatStoreConfig {
     return values.poolSize;
   }
 
-  /**
-   * {@return which of its own spans and metrics the library emits ({@value #TELEMETRY}): {@link Telemetry#ON}
-   * unless set otherwise}
-   */
+  /** {@return which of its own spans and metrics the library emits: {@link Telemetry#ON} unless set otherwise} */
   public Telemetry telemetry() {
     return values.telemetry;
   }
@@ -251,48 +229,19 @@ public final class HeartbeatStoreConfig {
     return values.clock;
   }
 
-  /**
-   * Every setting, passwords and tokens hidden.
-   *
-   * @return the settings for a log line
-   */
+  /** {@return every setting for a log line, passwords and tokens hidden} */
   @Override
   public String toString() {
-    return "HeartbeatStoreConfig{backend=" + values.backend
-        + ", databaseUrl=" + Secrets.redactUrl(values.databaseUrl)
-        + ", tursoDatabaseUrl=" + Secrets.redactUrl(values.tursoDatabaseUrl)
-        + ", tursoAuthToken=" + (values.tursoAuthToken == null ? "none" : "***")
-        + ", hedgingPrimary=" + values.hedgingPrimary
-        + ", hedgingMode=" + values.hedgingMode.name().toLowerCase(Locale.ROOT)
-        + ", hedgingSecondaryTimeout=" + values.hedgingSecondaryTimeout
-        + ", hedgingQueueSize=" + values.hedgingQueueSize
-        + ", hedgingVerifyReads=" + values.hedgingVerifyReads
-        + ", timeout=" + values.timeout
-        + ", migrate=" + values.migrate
-        + ", poolSize=" + values.poolSize
-        + ", telemetry=" + values.telemetry.name().toLowerCase(Locale.ROOT)
-        + '}';
+    return SettingsDescription.of(this);
   }
 
   /** Programmatic configuration; {@link #build()} validates everything at once. */
   public static final class Builder {
-    private String backend = POSTGRES;
-    private String databaseUrl;
-    private String tursoDatabaseUrl;
-    private String tursoAuthToken;
-    private String hedgingPrimary = POSTGRES;
-    private HedgingMode hedgingMode = HedgingMode.SYNC;
-    private Duration hedgingSecondaryTimeout = Duration.ofSeconds(1);
-    private int hedgingQueueSize = 10_000;
-    private double hedgingVerifyReads = 0;
-    private Duration timeout = Duration.ofSeconds(5);
-    private boolean migrate = true;
-    private int poolSize = 10;
-    private Telemetry telemetry = Telemetry.ON;
-    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
-    private Clock clock = Clock.systemUTC();
+    private final ConfigValues values;
 
-    private Builder() {}
+    private Builder(ConfigValues values) {
+      this.values = values;
+    }
 
     /**
      * The backend ({@value HeartbeatStoreConfig#BACKEND}).
@@ -303,7 +252,7 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable for any other value
      */
     public Builder backend(String backend) {
-      this.backend = BackendCatalog.canonicalName(BACKEND, backend);
+      values.backend = BackendCatalog.canonicalName(BACKEND, backend);
       return this;
     }
 
@@ -314,7 +263,7 @@ public final class HeartbeatStoreConfig {
      * @return this builder
      */
     public Builder databaseUrl(String databaseUrl) {
-      this.databaseUrl = SettingValues.blankToNull(databaseUrl);
+      values.databaseUrl = SettingValues.blankToNull(databaseUrl);
       return this;
     }
 
@@ -325,7 +274,7 @@ public final class HeartbeatStoreConfig {
      * @return this builder
      */
     public Builder tursoDatabaseUrl(String tursoDatabaseUrl) {
-      this.tursoDatabaseUrl = SettingValues.blankToNull(tursoDatabaseUrl);
+      values.tursoDatabaseUrl = SettingValues.blankToNull(tursoDatabaseUrl);
       return this;
     }
 
@@ -336,7 +285,7 @@ public final class HeartbeatStoreConfig {
      * @return this builder
      */
     public Builder tursoAuthToken(String tursoAuthToken) {
-      this.tursoAuthToken = SettingValues.blankToNull(tursoAuthToken);
+      values.tursoAuthToken = SettingValues.blankToNull(tursoAuthToken);
       return this;
     }
 
@@ -348,7 +297,8 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable for any other value
      */
     public Builder hedgingPrimary(String primary) {
-      this.hedgingPrimary = SettingValues.backendName(HEDGING_PRIMARY, primary, Set.of(POSTGRES, TURSO, LIBSQL_ALIAS));
+      values.hedgingPrimary =
+          SettingValues.backendName(HEDGING_PRIMARY, primary, Set.of(POSTGRES, TURSO, SettingValues.LIBSQL_ALIAS));
       return this;
     }
 
@@ -359,7 +309,7 @@ public final class HeartbeatStoreConfig {
      * @return this builder
      */
     public Builder hedgingMode(HedgingMode mode) {
-      this.hedgingMode = Objects.requireNonNull(mode, "hedgingMode");
+      values.hedgingMode = Objects.requireNonNull(mode, "hedgingMode");
       return this;
     }
 
@@ -371,7 +321,7 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable when it is not positive
      */
     public Builder hedgingSecondaryTimeout(Duration timeout) {
-      this.hedgingSecondaryTimeout = SettingValues.positive(HEDGING_SECONDARY_TIMEOUT, timeout);
+      values.hedgingSecondaryTimeout = SettingValues.positive(HEDGING_SECONDARY_TIMEOUT, timeout);
       return this;
     }
 
@@ -383,7 +333,7 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable when it is below 1
      */
     public Builder hedgingQueueSize(int size) {
-      this.hedgingQueueSize = SettingValues.atLeast(HEDGING_QUEUE_SIZE, size, 1);
+      values.hedgingQueueSize = SettingValues.atLeast(HEDGING_QUEUE_SIZE, size, 1);
       return this;
     }
 
@@ -395,7 +345,7 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable when it is out of range
      */
     public Builder hedgingVerifyReads(double fraction) {
-      this.hedgingVerifyReads = SettingValues.fraction(HEDGING_VERIFY_READS, fraction);
+      values.hedgingVerifyReads = SettingValues.fraction(HEDGING_VERIFY_READS, fraction);
       return this;
     }
 
@@ -407,7 +357,7 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable when it is not positive
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = SettingValues.positive(TIMEOUT, timeout);
+      values.timeout = SettingValues.positive(TIMEOUT, timeout);
       return this;
     }
 
@@ -418,7 +368,7 @@ public final class HeartbeatStoreConfig {
      * @return this builder
      */
     public Builder migrate(boolean migrate) {
-      this.migrate = migrate;
+      values.migrate = migrate;
       return this;
     }
 
@@ -430,19 +380,18 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the variable when it is below 1
      */
     public Builder poolSize(int poolSize) {
-      this.poolSize = SettingValues.atLeast(POOL_SIZE, poolSize, 1);
+      values.poolSize = SettingValues.atLeast(POOL_SIZE, poolSize, 1);
       return this;
     }
 
     /**
-     * Which of its own spans and metrics the library emits; {@link Telemetry#OFF} when the OpenTelemetry
-     * Java agent already instruments JDBC.
+     * Which of its own spans and metrics the library emits ({@value HeartbeatStoreConfig#TELEMETRY}).
      *
      * @param telemetry the setting, not null
      * @return this builder
      */
     public Builder telemetry(Telemetry telemetry) {
-      this.telemetry = SettingValues.telemetry(telemetry);
+      values.telemetry = SettingValues.telemetry(telemetry);
       return this;
     }
 
@@ -453,7 +402,7 @@ public final class HeartbeatStoreConfig {
      * @return this builder
      */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
-      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      values.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
       return this;
     }
 
@@ -464,7 +413,7 @@ public final class HeartbeatStoreConfig {
      * @return this builder
      */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      values.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -476,30 +425,9 @@ public final class HeartbeatStoreConfig {
      * @throws ConfigurationException naming the missing variable
      */
     public HeartbeatStoreConfig build() {
-      BackendCatalog.checkRequiredSettings(backend,
-          SettingValues.textSettings(databaseUrl, tursoDatabaseUrl, tursoAuthToken));
-      return new HeartbeatStoreConfig(this);
-    }
-
-    /** A builder holding the same settings. */
-    private Builder copy() {
-      Builder c = new Builder();
-      c.backend = backend;
-      c.databaseUrl = databaseUrl;
-      c.tursoDatabaseUrl = tursoDatabaseUrl;
-      c.tursoAuthToken = tursoAuthToken;
-      c.hedgingPrimary = hedgingPrimary;
-      c.hedgingMode = hedgingMode;
-      c.hedgingSecondaryTimeout = hedgingSecondaryTimeout;
-      c.hedgingQueueSize = hedgingQueueSize;
-      c.hedgingVerifyReads = hedgingVerifyReads;
-      c.timeout = timeout;
-      c.migrate = migrate;
-      c.poolSize = poolSize;
-      c.telemetry = telemetry;
-      c.openTelemetry = openTelemetry;
-      c.clock = clock;
-      return c;
+      BackendCatalog.checkRequiredSettings(values.backend,
+          SettingValues.textSettings(values.databaseUrl, values.tursoDatabaseUrl, values.tursoAuthToken));
+      return new HeartbeatStoreConfig(values.copy());
     }
   }
 

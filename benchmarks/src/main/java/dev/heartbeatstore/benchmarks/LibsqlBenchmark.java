@@ -1,37 +1,37 @@
 package dev.heartbeatstore.benchmarks;
 
+import static dev.heartbeatstore.benchmarks.RoundRobin.interleave;
+import static dev.heartbeatstore.benchmarks.RoundRobin.record;
+import static dev.heartbeatstore.benchmarks.RoundRobin.timed;
+
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import dev.heartbeatstore.HeartbeatStores;
+import dev.heartbeatstore.benchmarks.RoundRobin.Measured;
 import dev.heartbeatstore.testsupport.servers.Sqld;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The libSQL backend against the other ways to reach the same sqld, in one run, single-threaded:
  * the same Hrana requests sent raw ({@link RawHrana}), the DBeaver libsql-jdbc driver 1.0.6, and the
  * official {@code @libsql/client} for Node ({@link NodeLibsqlClient}); then the embedded file against raw
- * sqlite-jdbc on the same file with the same settings.
+ * sqlite-jdbc on the same file with the same settings ({@link LibsqlFileRounds}).
  *
  * <p>Same method as {@link PostgresBenchmark}: rounds, each on fresh connections (a new store, a new
  * {@code HttpClient}, a new JDBC connection, a new Node client), the sides run round-robin in blocks of
- * {@value #BLOCK} calls so that drift on a shared machine hits them alike; the report shows each side's
+ * {@value RoundRobin#BLOCK} calls so that drift on a shared machine hits them alike; the report shows each side's
  * fastest round and the median of the within-round ratios.
  */
 final class LibsqlBenchmark {
@@ -44,14 +44,7 @@ final class LibsqlBenchmark {
   private static final int READS = 500;
   private static final int STORE_WARMUP = 100;
   private static final int STORES = 400;
-  private static final int BLOCK = 50;
-  private static final int BULK_ROWS = 1_000;
   private static final int BULKS_PER_ROUND = 6;
-
-  private static final int FILE_ROUNDS = 8;
-  private static final int FILE_STORE_WARMUP = 50;
-  private static final int FILE_STORES = 150;
-  private static final int FILE_BULKS_PER_ROUND = 4;
 
   private static final String JDBC_PREFIX = "jdbc:dbeaver:libsql:";
   /** The rows of the bulk loads of every side ({@code lib-bulk-user-…}, {@code node-bulk-user-…}, …). */
@@ -59,38 +52,14 @@ final class LibsqlBenchmark {
 
   private final String configuredUrl;
   private final Path nodeDir;
+  private final LibsqlRows newRows = new LibsqlRows();
   private long sink;
-  private long sequence;
 
   /** @param configuredUrl a running sqld ({@code BENCH_TURSO_DATABASE_URL}), or null to start one */
   LibsqlBenchmark(String configuredUrl, Path nodeDir) {
     this.configuredUrl = configuredUrl;
     this.nodeDir = nodeDir;
   }
-
-  /** One side of a comparison: runs {@code n} calls, recording each one's duration when {@code into} is given. */
-  private interface Side {
-    void run(int n, Samples into) throws Exception;
-  }
-
-  /** A side whose calls are timed here, one by one. */
-  private interface Call {
-    void run() throws Exception;
-  }
-
-  private static Side timed(Call call) {
-    return (n, into) -> {
-      for (int i = 0; i < n; i++) {
-        long t0 = System.nanoTime();
-        call.run();
-        if (into != null) {
-          into.add(System.nanoTime() - t0);
-        }
-      }
-    };
-  }
-
-  private record Measured(Side side, Series series) {}
 
   Report run() throws Exception {
     long started = System.nanoTime();
@@ -140,9 +109,9 @@ final class LibsqlBenchmark {
                 new Measured((n, into) -> record(node.last(n, user, owner), into), nodeLast));
 
             interleave(STORE_WARMUP, STORES,
-                new Measured(timed(() -> store.heartbeats().store(heartbeat("lib-store"))), libStore),
-                new Measured(timed(() -> raw.store(heartbeat("raw-store"))), rawStore),
-                new Measured(timed(() -> LibsqlJdbc.jdbcStore(jdbc, heartbeat("jdbc-store"))), jdbcStore),
+                new Measured(timed(() -> store.heartbeats().store(newRows.heartbeat("lib-store"))), libStore),
+                new Measured(timed(() -> raw.store(newRows.heartbeat("raw-store"))), rawStore),
+                new Measured(timed(() -> LibsqlJdbc.jdbcStore(jdbc, newRows.heartbeat("jdbc-store"))), jdbcStore),
                 new Measured((n, into) -> record(node.store(n), into), nodeStore));
 
             // storeAll(1,000): a warm-up of each, then the sides in turn; 1,000 libsql-jdbc inserts once a round.
@@ -151,8 +120,8 @@ final class LibsqlBenchmark {
             Samples nodeRound = nodeBatch.newRound(BULKS_PER_ROUND);
             Samples nodeMultiRound = nodeBatchMulti.newRound(BULKS_PER_ROUND);
             for (int i = -1; i < BULKS_PER_ROUND; i++) {
-              List<Heartbeat> forLibrary = batch("lib-bulk");
-              List<Heartbeat> forRaw = batch("raw-bulk");
+              List<Heartbeat> forLibrary = newRows.batch("lib-bulk");
+              List<Heartbeat> forRaw = newRows.batch("raw-bulk");
               // Each load goes into the same table size: the rows of the one before are deleted first.
               // The library and raw Hrana take turns going first, so that neither always meets what the
               // other left behind (a WAL checkpoint falls on whichever commit crosses its threshold).
@@ -168,9 +137,9 @@ final class LibsqlBenchmark {
                 libNanos = timeLibraryLoad(store, forLibrary);
               }
               raw.execute(DELETE_BULK_ROWS);
-              long nodeNanos = node.batch(BULK_ROWS, false);
+              long nodeNanos = node.batch(LibsqlRows.BULK_ROWS, false);
               raw.execute(DELETE_BULK_ROWS);
-              long nodeMultiNanos = node.batch(BULK_ROWS, true);
+              long nodeMultiNanos = node.batch(LibsqlRows.BULK_ROWS, true);
               raw.execute(DELETE_BULK_ROWS);
               if (i >= 0) {
                 lib.add(libNanos);
@@ -179,7 +148,7 @@ final class LibsqlBenchmark {
                 nodeMultiRound.add(nodeMultiNanos);
               }
             }
-            List<Heartbeat> forJdbc = batch("jdbc-bulk");
+            List<Heartbeat> forJdbc = newRows.batch("jdbc-bulk");
             long t0 = System.nanoTime();
             for (Heartbeat h : forJdbc) {
               LibsqlJdbc.jdbcStore(jdbc, h);
@@ -203,7 +172,8 @@ final class LibsqlBenchmark {
 
     Path dir = Files.createTempDirectory("heartbeat-bench-file-");
     try {
-      fileRounds(dir.resolve("bench.db"), fileLibStore, fileRawStore, fileLibBulk, fileRawBulk);
+      new LibsqlFileRounds(newRows)
+          .run(dir.resolve("bench.db"), fileLibStore, fileRawStore, fileLibBulk, fileRawBulk);
     } finally {
       deleteTree(dir);
     }
@@ -246,35 +216,6 @@ final class LibsqlBenchmark {
     return report;
   }
 
-  /**
-   * Runs the sides round-robin, {@link #BLOCK} calls of each at a time, after an unrecorded warm-up; each
-   * side's samples of this round go into a new round of its series.
-   */
-  private static void interleave(int warmup, int measured, Measured... sides) throws Exception {
-    for (int done = 0; done < warmup; done += BLOCK) {
-      for (Measured m : sides) {
-        m.side.run(Math.min(BLOCK, warmup - done), null);
-      }
-    }
-    Samples[] samples = new Samples[sides.length];
-    for (int k = 0; k < sides.length; k++) {
-      samples[k] = sides[k].series.newRound(measured);
-    }
-    for (int done = 0; done < measured; done += BLOCK) {
-      for (int k = 0; k < sides.length; k++) {
-        sides[k].side.run(Math.min(BLOCK, measured - done), samples[k]);
-      }
-    }
-  }
-
-  private static void record(long[] nanos, Samples into) {
-    if (into != null) {
-      for (long n : nanos) {
-        into.add(n);
-      }
-    }
-  }
-
   private static HeartbeatStore open(String url) {
     return HeartbeatStores.open(HeartbeatStoreConfig.builder().backend("turso").tursoDatabaseUrl(url).build());
   }
@@ -287,7 +228,7 @@ final class LibsqlBenchmark {
       for (int i = 0; i < SEED_PHONES * SEED_ROWS_PER_PHONE; i++) {
         rows.add(new Heartbeat(UUID.randomUUID(), "phone-" + i % SEED_PHONES, "2.4." + i % 10, i % 3 == 0,
             "user-" + i % SEED_PHONES, base.plusSeconds(i)));
-        if (rows.size() == BULK_ROWS) {
+        if (rows.size() == LibsqlRows.BULK_ROWS) {
           store.heartbeats().storeAll(rows);
           rows.clear();
         }
@@ -295,14 +236,8 @@ final class LibsqlBenchmark {
     }
   }
 
-  private Heartbeat heartbeat(String prefix) {
-    long i = ++sequence;
-    return new Heartbeat(new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()),
-        prefix + "-phone-" + (i % 50), "2.4.1", i % 2 == 0, prefix + "-user-" + (i % 50),
-        Instant.parse("2026-06-01T00:00:00Z").plusNanos(i * 1_000L));
-  }
-
-  private static long timeLibraryLoad(HeartbeatStore store, List<Heartbeat> rows) {
+  /** The library's bulk load, timed. */
+  static long timeLibraryLoad(HeartbeatStore store, List<Heartbeat> rows) {
     long t0 = System.nanoTime();
     store.heartbeats().storeAll(rows);
     return System.nanoTime() - t0;
@@ -312,90 +247,6 @@ final class LibsqlBenchmark {
     long t0 = System.nanoTime();
     raw.storeAll(rows);
     return System.nanoTime() - t0;
-  }
-
-  /** Raw sqlite-jdbc's bulk load: one transaction, the prepared INSERT batched. */
-  private static long timeRawFileLoad(Connection raw, PreparedStatement insert, List<Heartbeat> rows) throws SQLException {
-    long t0 = System.nanoTime();
-    raw.setAutoCommit(false);
-    for (Heartbeat h : rows) {
-      LibsqlJdbc.bind(insert, h);
-      insert.addBatch();
-    }
-    insert.executeBatch();
-    raw.commit();
-    raw.setAutoCommit(true);
-    return System.nanoTime() - t0;
-  }
-
-  private List<Heartbeat> batch(String prefix) {
-    List<Heartbeat> list = new ArrayList<>(BULK_ROWS);
-    for (int i = 0; i < BULK_ROWS; i++) {
-      list.add(heartbeat(prefix));
-    }
-    return list;
-  }
-
-  // ---------------------------------------------------------------- embedded file
-
-  /**
-   * The library's {@code file:} store against raw sqlite-jdbc on the same file, with the settings the
-   * library uses (WAL, busy_timeout, foreign_keys; synchronous left at SQLite's default, as the library
-   * leaves it). Raw {@code storeAll} is the usual DAO: one transaction, the single-row INSERT prepared once,
-   * {@code addBatch} × 1,000, {@code executeBatch}, commit.
-   */
-  private void fileRounds(Path file, Series libStore, Series rawStore, Series libBulk, Series rawBulk)
-      throws Exception {
-    String url = "file:" + file;
-    try (HeartbeatStore schema = HeartbeatStores.open(
-        HeartbeatStoreConfig.builder().backend("turso").tursoDatabaseUrl(url).build())) {
-      schema.heartbeats().last("nobody", "nothing");
-    }
-    for (int round = 0; round < FILE_ROUNDS; round++) {
-      SQLiteConfig config = new SQLiteConfig();
-      config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-      config.setBusyTimeout(5000);
-      config.enforceForeignKeys(true);
-      try (HeartbeatStore store = HeartbeatStores.open(
-              HeartbeatStoreConfig.builder().backend("turso").tursoDatabaseUrl(url).build());
-           Connection raw = config.createConnection("jdbc:sqlite:" + file);
-           PreparedStatement insert = raw.prepareStatement(RawHrana.INSERT)) {
-        if (round == 0) {
-          try (java.sql.Statement s = raw.createStatement();
-               ResultSet sync = s.executeQuery("PRAGMA synchronous")) {
-            sync.next();
-            System.out.printf(Locale.ROOT, "file: journal WAL, synchronous=%d (SQLite's default; the library sets none)%n",
-                sync.getInt(1));
-          }
-        }
-        interleave(FILE_STORE_WARMUP, FILE_STORES,
-            new Measured(timed(() -> store.heartbeats().store(heartbeat("file-lib"))), libStore),
-            new Measured(timed(() -> {
-              LibsqlJdbc.bind(insert, heartbeat("file-raw"));
-              insert.executeUpdate();
-            }), rawStore));
-        Samples lib = libBulk.newRound(FILE_BULKS_PER_ROUND);
-        Samples rawRound = rawBulk.newRound(FILE_BULKS_PER_ROUND);
-        for (int i = -1; i < FILE_BULKS_PER_ROUND; i++) {
-          List<Heartbeat> forLibrary = batch("file-lib-bulk");
-          List<Heartbeat> forRaw = batch("file-raw-bulk");
-          // Each side goes first in turn, as for sqld above.
-          long libNanos;
-          long rawNanos;
-          if ((i & 1) == 0) {
-            libNanos = timeLibraryLoad(store, forLibrary);
-            rawNanos = timeRawFileLoad(raw, insert, forRaw);
-          } else {
-            rawNanos = timeRawFileLoad(raw, insert, forRaw);
-            libNanos = timeLibraryLoad(store, forLibrary);
-          }
-          if (i >= 0) {
-            lib.add(libNanos);
-            rawRound.add(rawNanos);
-          }
-        }
-      }
-    }
   }
 
   // ---------------------------------------------------------------- helpers

@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.heartbeatstore.spi.Deadline;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
-import org.postgresql.jdbc.PgConnection;
 
 /**
  * Pooled connections under one per-operation deadline ({@code HEARTBEAT_DB_TIMEOUT}) that covers the wait for
@@ -61,8 +59,8 @@ final class Pool {
   static final long CANCEL_AFTER_MILLIS = 10;
   /** After the deadline, when a statement that neither the server nor a cancel ended is cut off. */
   static final long ABORT_AFTER_MILLIS = 50;
-  private static final Duration CANCEL_AFTER = Duration.ofMillis(CANCEL_AFTER_MILLIS);
-  private static final Duration ABORT_AFTER = Duration.ofMillis(ABORT_AFTER_MILLIS);
+  static final Duration CANCEL_AFTER = Duration.ofMillis(CANCEL_AFTER_MILLIS);
+  static final Duration ABORT_AFTER = Duration.ofMillis(ABORT_AFTER_MILLIS);
   /** Less left than this after the wait, and the statement is not sent: it could not finish. */
   private static final long MIN_LEFT_MILLIS = 5;
   static final Executor DIRECT = Runnable::run;
@@ -157,7 +155,7 @@ final class Pool {
       quietlyClose(connection);
       throw new SQLTimeoutException("the deadline passed while waiting for a pooled connection", "57014");
     }
-    Lease lease = new Lease(connection, deadline);
+    Lease lease = new Lease(this, connection, deadline);
     active.add(lease);
     if (closed) {
       lease.end(Ended.Kind.CLOSED);
@@ -191,6 +189,28 @@ final class Pool {
     return new ValidatingDataSource(dataSource);
   }
 
+  /**
+   * Sends a lease's cancel request from a thread of its own.
+   *
+   * @throws RejectedExecutionException when no thread is free for it, or the pool is closing
+   */
+  void sendCancel(Runnable cancel) {
+    cancels.execute(cancel);
+  }
+
+  /** A lease's connection back to the pool, or evicted first when {@code broken}; the watchdog forgets the lease. */
+  void giveBack(Lease lease, Connection connection, boolean broken) {
+    active.remove(lease);
+    if (broken) {
+      try {
+        dataSource.evictConnection(connection);
+      } catch (RuntimeException e) {
+        log.debug("evicting a broken connection failed", e);
+      }
+    }
+    quietlyClose(connection);
+  }
+
   private void quietlyClose(Connection connection) {
     try {
       connection.close();
@@ -206,204 +226,5 @@ final class Pool {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  /** One operation's connection; closing it returns the connection to the pool. */
-  final class Lease implements AutoCloseable {
-    private static final int ACTIVE = 0;
-    /** The watchdog's cancel request is on its way; the caller still holds the lease. */
-    private static final int CANCELLING = 1;
-    /** The caller gave the lease back while the cancel request was on its way: the request's end returns it. */
-    private static final int RELEASED_DURING_CANCEL = 2;
-    private static final int RETURNED = 3;
-    /** What {@link #check} returns when nothing more is the watchdog's to do. */
-    static final long NOTHING_DUE = Long.MIN_VALUE;
-
-    private final Connection connection;
-    private final Deadline deadline;
-    private final AtomicInteger state = new AtomicInteger(ACTIVE);
-    /** Why the call was ended from outside, or null. */
-    private volatile Ended.Kind ended;
-    private volatile boolean cancelDone;
-    private volatile boolean cancelFailed;
-    private volatile boolean aborted;
-
-    private Lease(Connection connection, Deadline deadline) {
-      this.connection = connection;
-      this.deadline = deadline;
-    }
-
-    /** {@code connection.prepareStatement(sql)}; the deadline is the watchdog's to keep. */
-    PreparedStatement prepare(String sql) throws SQLException {
-      return connection.prepareStatement(sql);
-    }
-
-    /**
-     * Returns the connection to the pool (or, once a pending cancel request is done, has it returned).
-     *
-     * @throws Ended when the watchdog or {@link Pool#close()} ended the call: in a try-with-resources block it is
-     *     added to the statement's own exception as suppressed, or thrown when the statement had got through
-     */
-    @Override
-    public void close() throws Ended {
-      if (aborted) {
-        // The socket is closed: a cancel request still on its way can hit nobody. Back now, to be replaced.
-        if (state.getAndSet(RETURNED) != RETURNED) {
-          giveBack(true);
-        }
-      } else if (state.compareAndSet(ACTIVE, RETURNED)) {
-        giveBack(false);
-      } else if (state.compareAndSet(CANCELLING, RELEASED_DURING_CANCEL)
-          && cancelDone && state.compareAndSet(RELEASED_DURING_CANCEL, RETURNED)) {
-        giveBack(cancelFailed);
-      } // else the cancel request, when it is done, gives the connection back
-      Ended.Kind why = ended;
-      if (why != null) {
-        throw why == Ended.Kind.CLOSED ? Ended.closed() : Ended.deadline(deadline.budget().toMillis());
-      }
-    }
-
-    /** When the watchdog must next look at this lease, without doing anything; {@link #NOTHING_DUE} if never. */
-    long due() {
-      if (aborted) {
-        return NOTHING_DUE;
-      }
-      switch (state.get()) {
-        case ACTIVE:
-          return deadline.endNanosPlus(CANCEL_AFTER);
-        case CANCELLING:
-        case RELEASED_DURING_CANCEL:
-          return deadline.endNanosPlus(ABORT_AFTER);
-        default:
-          return NOTHING_DUE;
-      }
-    }
-
-    /**
-     * The watchdog's look at this lease at {@code now}: {@value #CANCEL_AFTER_MILLIS} ms after the deadline a
-     * cancel request, {@value #ABORT_AFTER_MILLIS} ms after it the socket closed. Returns when to look again.
-     */
-    long check(long now) {
-      long cancelAt = deadline.endNanosPlus(CANCEL_AFTER);
-      long abortAt = deadline.endNanosPlus(ABORT_AFTER);
-      if (aborted) {
-        return NOTHING_DUE;
-      }
-      switch (state.get()) {
-        case ACTIVE:
-          if (now - cancelAt < 0) {
-            return cancelAt;
-          }
-          if (state.compareAndSet(ACTIVE, CANCELLING)) {
-            ended = Ended.Kind.DEADLINE;
-            try {
-              cancels.execute(this::cancel);
-            } catch (RejectedExecutionException e) {
-              abort(); // no thread free to send it, or closing
-              return NOTHING_DUE;
-            }
-          }
-          return abortAt;
-        case CANCELLING:
-          if (now - abortAt < 0) {
-            return abortAt;
-          }
-          abort(); // the statement outlived its cancel: a server that stopped answering
-          return NOTHING_DUE;
-        case RELEASED_DURING_CANCEL:
-          if (now - abortAt < 0) {
-            return abortAt;
-          }
-          if (state.compareAndSet(RELEASED_DURING_CANCEL, RETURNED)) {
-            // The caller is gone, the cancel request hangs: free the pool's slot rather than wait for it.
-            abort();
-            giveBack(true);
-          }
-          return NOTHING_DUE;
-        default:
-          return NOTHING_DUE;
-      }
-    }
-
-    private void cancel() {
-      try {
-        connection.unwrap(PgConnection.class).cancelQuery();
-      } catch (SQLException | RuntimeException e) {
-        cancelFailed = true;
-        log.debug("cancelling a statement past its deadline failed; its connection will be closed", e);
-      } finally {
-        cancelDone = true;
-        if (state.compareAndSet(RELEASED_DURING_CANCEL, RETURNED)) {
-          giveBack(cancelFailed || aborted);
-        }
-      }
-    }
-
-    /** Ends the call from outside: closes the socket, so that whatever the caller's thread waits for fails now. */
-    void end(Ended.Kind why) {
-      ended = why;
-      abort();
-    }
-
-    private void abort() {
-      aborted = true;
-      try {
-        connection.unwrap(PgConnection.class).abort(DIRECT);
-      } catch (SQLException | RuntimeException e) {
-        log.debug("closing a connection's socket failed", e);
-      }
-    }
-
-    private void giveBack(boolean broken) {
-      active.remove(this);
-      if (broken) {
-        try {
-          dataSource.evictConnection(connection);
-        } catch (RuntimeException e) {
-          log.debug("evicting a broken connection failed", e);
-        }
-      }
-      quietlyClose(connection);
-    }
-  }
-
-  /** A call ended from outside: by its deadline, or by the store's close. */
-  static final class Ended extends SQLException {
-    private static final long serialVersionUID = 1L;
-
-    enum Kind { DEADLINE, CLOSED }
-
-    private final Kind kind;
-
-    private Ended(String message, String state, Kind kind) {
-      super(message, state);
-      this.kind = kind;
-    }
-
-    static Ended deadline(long timeoutMillis) {
-      return new Ended("the deadline (" + timeoutMillis + " ms) passed; the statement was cancelled", "57014",
-          Kind.DEADLINE);
-    }
-
-    static Ended closed() {
-      return new Ended("the heartbeat store was closed while the call ran", "08003", Kind.CLOSED);
-    }
-
-    Kind kind() {
-      return kind;
-    }
-
-    /** The {@code Ended} that {@code e} is, or carries as suppressed by a try-with-resources block; else null. */
-    static Ended in(Throwable e) {
-      if (e instanceof Ended) {
-        return (Ended) e;
-      }
-      for (Throwable suppressed : e.getSuppressed()) {
-        if (suppressed instanceof Ended) {
-          return (Ended) suppressed;
-        }
-      }
-      return null;
-    }
   }
 }

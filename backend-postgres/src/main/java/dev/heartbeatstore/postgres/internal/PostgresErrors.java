@@ -55,7 +55,7 @@ final class PostgresErrors {
 
   private RuntimeException translateOnly(SQLException e, String operation, String table, String key) {
     String what = table + "." + operation + " (" + key + ")";
-    Pool.Ended ended = Pool.Ended.in(e);
+    Ended ended = Ended.in(e);
     switch (classify(e)) {
       case CLOSED:
         return new StoreUnavailableException(what + " was ended: the heartbeat store was closed while it ran", e);
@@ -95,12 +95,12 @@ final class PostgresErrors {
   enum Kind { TIMEOUT, DUPLICATE, INVALID_VALUE, UNAVAILABLE, CLOSED }
 
   /**
-   * What happened. A call that {@link Pool}'s watchdog or the store's close ended carries a {@link Pool.Ended}
+   * What happened. A call that {@link Pool}'s watchdog or the store's close ended carries a {@link Ended}
    * (itself, or suppressed by the try-with-resources block); it decides unless the server's own answer
    * was definite (a duplicate key, a value it cannot hold).
    */
   static Kind classify(Throwable e) {
-    Pool.Ended ended = e instanceof SQLException ? Pool.Ended.in(e) : null;
+    Ended ended = e instanceof SQLException ? Ended.in(e) : null;
     Kind kind = ended == e ? null : classifyDriver(e);
     if (ended == null) {
       return kind;
@@ -108,7 +108,7 @@ final class PostgresErrors {
     if (kind == Kind.DUPLICATE || kind == Kind.INVALID_VALUE) {
       return kind;
     }
-    return ended.kind() == Pool.Ended.Kind.CLOSED ? Kind.CLOSED : Kind.TIMEOUT;
+    return ended.kind() == Ended.Kind.CLOSED ? Kind.CLOSED : Kind.TIMEOUT;
   }
 
   private static Kind classifyDriver(Throwable e) {

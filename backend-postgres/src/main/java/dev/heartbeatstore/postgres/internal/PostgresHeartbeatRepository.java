@@ -67,7 +67,7 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void store(Heartbeat h) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(insert)) {
+    try (Lease c = pool.lease(); PreparedStatement ps = c.prepare(insert)) {
       ps.setObject(1, h.id());
       ps.setString(2, h.owner());
       ps.setString(3, h.version());
@@ -82,7 +82,7 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void storeAll(List<Heartbeat> heartbeats) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(insertAll)) {
+    try (Lease c = pool.lease(); PreparedStatement ps = c.prepare(insertAll)) {
       bindArrays(ps, heartbeats);
       ps.executeUpdate();
     } catch (SQLException e) {
@@ -120,7 +120,7 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
   @Override
   public List<Heartbeat> index(String userId, String owner, IndexParams params) {
     boolean filtered = params.hasQuery();
-    try (Pool.Lease c = pool.lease();
+    try (Lease c = pool.lease();
          PreparedStatement ps = c.prepare(filtered ? INDEX_MATCHING : INDEX)) {
       int p = 1;
       ps.setString(p++, userId);
@@ -147,7 +147,7 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public Optional<Heartbeat> last(String userId, String owner) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(LAST)) {
+    try (Lease c = pool.lease(); PreparedStatement ps = c.prepare(LAST)) {
       ps.setString(1, userId);
       ps.setString(2, owner);
       try (ResultSet rs = ps.executeQuery()) {
@@ -160,7 +160,7 @@ final class PostgresHeartbeatRepository implements HeartbeatRepository {
 
   @Override
   public void deleteAllForUser(String userId) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(deleteAllForUser)) {
+    try (Lease c = pool.lease(); PreparedStatement ps = c.prepare(deleteAllForUser)) {
       ps.setString(1, userId);
       ps.executeUpdate();
     } catch (SQLException e) {

@@ -70,7 +70,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void store(HeartbeatMonitor m) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(insert)) {
+    try (Lease c = pool.lease(); PreparedStatement ps = c.prepare(insert)) {
       ps.setObject(1, m.id());
       ps.setObject(2, m.phoneId());
       ps.setString(3, m.userId());
@@ -87,7 +87,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public Optional<HeartbeatMonitor> load(String userId, String owner) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(LOAD)) {
+    try (Lease c = pool.lease(); PreparedStatement ps = c.prepare(LOAD)) {
       ps.setString(1, userId);
       ps.setString(2, owner);
       try (ResultSet rs = ps.executeQuery()) {
@@ -100,7 +100,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public boolean exists(String userId, UUID monitorId) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(EXISTS)) {
+    try (Lease c = pool.lease(); PreparedStatement ps = c.prepare(EXISTS)) {
       ps.setObject(1, monitorId);
       ps.setString(2, userId);
       try (ResultSet rs = ps.executeQuery()) {
@@ -113,7 +113,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void updateQueueId(UUID monitorId, String queueId) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(updateQueueId)) {
+    try (Lease c = pool.lease(); PreparedStatement ps = c.prepare(updateQueueId)) {
       ps.setString(1, queueId);
       ps.setObject(2, Timestamps.toDatabase(now()));
       ps.setObject(3, monitorId);
@@ -125,7 +125,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void delete(String userId, String owner) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(delete)) {
+    try (Lease c = pool.lease(); PreparedStatement ps = c.prepare(delete)) {
       ps.setString(1, userId);
       ps.setString(2, owner);
       ps.executeUpdate();
@@ -136,7 +136,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void updatePhoneOnline(String userId, UUID monitorId, boolean online) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(updatePhoneOnline)) {
+    try (Lease c = pool.lease(); PreparedStatement ps = c.prepare(updatePhoneOnline)) {
       ps.setBoolean(1, online);
       ps.setObject(2, Timestamps.toDatabase(now()));
       ps.setObject(3, monitorId);
@@ -149,7 +149,7 @@ final class PostgresMonitorRepository implements HeartbeatMonitorRepository {
 
   @Override
   public void deleteAllForUser(String userId) {
-    try (Pool.Lease c = pool.lease(); PreparedStatement ps = c.prepare(deleteAllForUser)) {
+    try (Lease c = pool.lease(); PreparedStatement ps = c.prepare(deleteAllForUser)) {
       ps.setString(1, userId);
       ps.executeUpdate();
     } catch (SQLException e) {
