@@ -4,6 +4,7 @@ import static dev.heartbeatstore.libsql.Fixtures.T0;
 import static dev.heartbeatstore.libsql.Fixtures.heartbeat;
 import static dev.heartbeatstore.libsql.Fixtures.newUser;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heartbeatstore.Heartbeat;
 import dev.heartbeatstore.HeartbeatStore;
@@ -34,12 +35,14 @@ class RemoteBusyWriterTest {
 
   @Test
   @Timeout(60)
-  @DisplayName("a store leaves at most 2 unanswered writes waiting on the server; the writes after them are not sent"
-      + " (and never applied), the 2 are applied once the writer is free, and the store then writes at once")
+  @DisplayName("a process leaves at most 2 unanswered writes waiting on a server, whatever the store; the writes after"
+      + " them are not sent (and never applied), the 2 are applied once the writer is free, and the store then writes")
   void atMostTwoWritesWaitOnTheServer() throws Exception {
     String user = newUser();
-    try (HeartbeatStore store = Fixtures.open(TestSqld.url(), Duration.ofMillis(250))) {
+    try (HeartbeatStore store = Fixtures.open(TestSqld.url(), Duration.ofMillis(250));
+         HeartbeatStore other = Fixtures.open(TestSqld.url(), Duration.ofMillis(250))) {
       store.heartbeats().store(heartbeat(user, "warm", T0)); // open, migrated, connections warm
+      other.heartbeats().store(heartbeat(user, "warm-other", T0));
       List<Heartbeat> unknown = new ArrayList<>();
       List<Heartbeat> notSent = new ArrayList<>();
       String baton = holdWriteLock();
@@ -53,16 +56,22 @@ class RemoteBusyWriterTest {
             if (e.getMessage().contains("may still have been applied")) {
               unknown.add(h);
             } else {
-              assertThat(e.getMessage()).contains("it was not sent").contains("has not answered 2 earlier writes");
+              assertThat(e.getMessage()).contains("it was not sent")
+                  .contains("has not answered 2 earlier writes of this process");
               notSent.add(h);
             }
           }
         }
+        // Another store of the same process, to the same server: the limit is the process's.
+        Heartbeat h = heartbeat(user, "held", T0.plusSeconds(100));
+        assertThatThrownBy(() -> other.heartbeats().store(h)).isInstanceOf(StoreTimeoutException.class)
+            .hasMessageContaining("it was not sent");
+        notSent.add(h);
       } finally {
         release(baton);
       }
       assertThat(unknown).hasSize(2);
-      assertThat(notSent).hasSize(4);
+      assertThat(notSent).hasSize(5);
 
       // The two waiting on the server run once it is free; the store writes again at once.
       Heartbeat after = heartbeat(user, "after", T0);

@@ -20,7 +20,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * {@link #probe} found no v3. At most {@code poolSize} requests are in flight; the caller's thread waits for each
  * until its deadline, and it is retried inside that deadline, after a capped, jittered backoff, only while it
  * certainly was not run. A read is cut at its deadline; a write whose answer has not come by then is left open, so
- * that a store never keeps more than a few writes waiting on a busy server ({@link UnansweredWrites}).
+ * that a process never keeps more than a few writes waiting on a busy server ({@link UnansweredWrites}).
  *
  * <p>What a status means (the protocol's section on HTTP status codes): 400 a request the server cannot read (not
  * run, and not worth sending again); 401/403 authentication; 404 an unknown endpoint or an unknown database, which
@@ -62,7 +64,9 @@ final class Transport {
   private final String description;
   private final HranaErrors errors;
   private final CallsInFlight calls;
-  private final UnansweredWrites unanswered = new UnansweredWrites();
+  private final UnansweredWrites unanswered;
+  /** This store's writes among {@link #unanswered}: given up when it closes. */
+  private final Set<CompletableFuture<HttpResponse<byte[]>>> myUnanswered = ConcurrentHashMap.newKeySet();
 
   Transport(URI base, String authorization, int poolSize, String description, HranaErrors errors,
       CallsInFlight calls) {
@@ -76,6 +80,7 @@ final class Transport {
     this.errors = errors;
     this.calls = calls;
     this.client = SharedHttpClients.forScheme(base.getScheme());
+    this.unanswered = UnansweredWrites.of(base);
   }
 
   /** Whether pipelines go to {@code /v3/pipeline} (batch conditions may use {@code is_autocommit}). */
@@ -314,14 +319,14 @@ final class Transport {
       throws IOException, InterruptedException {
     if (!unanswered.awaitRoom(deadline)) {
       throw deadline.timeout(operation, "it was not sent: " + description + " has not answered " + UnansweredWrites.LIMIT
-          + " earlier writes of this store yet (it is busy or stalled)");
+          + " earlier writes of this process yet (it is busy or stalled)");
     }
     CompletableFuture<HttpResponse<byte[]>> exchange =
         client.sendAsync(request, ResponseBody.handler(Deadline.after(UnansweredWrites.CAP), cap));
     try {
       return exchange.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      unanswered.adopt(exchange);
+      unanswered.adopt(exchange, myUnanswered);
       throw deadline.timeout(operation, description + " did not answer in time; the write may still have been applied");
     } catch (InterruptedException e) {
       exchange.cancel(true);
@@ -343,7 +348,9 @@ final class Transport {
 
   /** Gives up the writes whose answers never came (the session closes). */
   void close() {
-    unanswered.cancelAll();
+    for (CompletableFuture<HttpResponse<byte[]>> exchange : myUnanswered) {
+      exchange.cancel(true);
+    }
   }
 
   /** {@code Retry-After} in seconds (the HTTP-date form is ignored), capped at 10 s; 0 without one. */

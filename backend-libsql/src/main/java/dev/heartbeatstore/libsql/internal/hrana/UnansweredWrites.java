@@ -1,6 +1,7 @@
 package dev.heartbeatstore.libsql.internal.hrana;
 
 import dev.heartbeatstore.spi.Deadline;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
@@ -9,20 +10,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The write requests of one store whose callers gave up before the answer came, while the server may still be
- * running them, and the limit on how many there may be.
+ * The write requests sent to one server by this process whose callers gave up before the answer came, while the
+ * server may still be running them, and the limit on how many there may be.
  *
  * <p>Why: sqld runs a request it has read to the end whether or not its client is still there, and a write that
- * waits for the database's single writer (held by a long statement such as {@code CREATE INDEX}, or by another
- * client's batch) keeps a thread busy on the server until it gets its turn. A store that sent a new write each time
- * one timed out would pile up one such waiter per deadline on a server that is already behind; seen: 150 of them,
- * which took the CPU from the very statement they were waiting for. So a store keeps at most {@link #LIMIT}
- * unanswered writes on its server: a write that finds the limit reached waits for one of them to be answered,
- * within its own deadline, and is otherwise not sent (a timeout that says so: it was certainly not applied). One
- * lost answer therefore holds nothing up.
+ * waits for the database's single writer (held by a long statement such as {@code CREATE INDEX}, a large WAL
+ * checkpoint, or another client's batch) keeps a thread spinning on the server until it gets its turn. Stores that
+ * sent a new write each time one timed out would pile up one such waiter per deadline on a server that is already
+ * behind; seen: 150 of them, which took the CPU from the very statement they were waiting for. So the stores of a
+ * process keep at most {@link #LIMIT} unanswered writes on one server, together: a write that finds the limit
+ * reached waits for one of them to be answered, within its own deadline, and is otherwise not sent (a timeout that
+ * says so: it was certainly not applied). One lost answer therefore holds nothing up.
  *
  * <p>An unanswered exchange stays open so that its end is seen: it ends when the server answers, when the
- * connection fails, when the session closes, or at {@link #CAP}, when the HTTP client gives it up; only then does it
+ * connection fails, when its store closes, or at {@link #CAP}, when the HTTP client gives it up; only then does it
  * leave room for another.
  */
 final class UnansweredWrites {
@@ -33,8 +34,17 @@ final class UnansweredWrites {
   /** How long an unanswered write is waited for, at most, before its exchange is given up. */
   static final Duration CAP = Duration.ofSeconds(30);
 
-  private final Set<CompletableFuture<HttpResponse<byte[]>>> open = ConcurrentHashMap.newKeySet();
+  private static final ConcurrentHashMap<String, UnansweredWrites> BY_SERVER = new ConcurrentHashMap<>();
+
   private int count;
+
+  private UnansweredWrites() {
+  }
+
+  /** The unanswered writes of this process on the server at {@code base} (one per server, shared by its stores). */
+  static UnansweredWrites of(URI base) {
+    return BY_SERVER.computeIfAbsent(base.toString(), b -> new UnansweredWrites());
+  }
 
   /**
    * Waits until fewer than {@link #LIMIT} writes are unanswered, at most until {@code deadline}.
@@ -52,33 +62,22 @@ final class UnansweredWrites {
     return true;
   }
 
-  /** Keeps {@code exchange}, whose caller gave up on it, until it ends. */
-  void adopt(CompletableFuture<HttpResponse<byte[]>> exchange) {
+  /**
+   * Counts {@code exchange}, whose caller gave up on it, until it ends; {@code mine} (its store's own set) holds it
+   * meanwhile, for the store to give it up when it closes.
+   */
+  void adopt(CompletableFuture<HttpResponse<byte[]>> exchange, Set<CompletableFuture<HttpResponse<byte[]>>> mine) {
     synchronized (this) {
       count++;
     }
-    open.add(exchange);
-    exchange.whenComplete((response, failure) -> ended(exchange));
-  }
-
-  private void ended(CompletableFuture<HttpResponse<byte[]>> exchange) {
-    if (open.remove(exchange)) {
+    mine.add(exchange);
+    exchange.whenComplete((response, failure) -> {
+      mine.remove(exchange);
       synchronized (this) {
         count--;
         notifyAll();
       }
-    }
+    });
   }
 
-  /** How many writes are unanswered now. */
-  synchronized int count() {
-    return count;
-  }
-
-  /** Gives every unanswered exchange up (the session closes): their connections are closed. */
-  void cancelAll() {
-    for (CompletableFuture<HttpResponse<byte[]>> exchange : open) {
-      exchange.cancel(true);
-    }
-  }
 }
