@@ -8,6 +8,7 @@ import dev.heartbeatstore.HeartbeatStore;
 import dev.heartbeatstore.HeartbeatStoreConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.PGProperty;
@@ -170,8 +171,11 @@ public final class PostgresHeartbeatStore implements HeartbeatStore {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    long started = System.nanoTime();
     leases.close();
-    closeWithin(pool, timeout);
+    // What is left of the deadline, less a margin for this thread to be scheduled again on a busy machine.
+    long margin = Math.min(TimeUnit.MILLISECONDS.toNanos(100), timeout.toNanos() / 4);
+    closeWithin(pool, Duration.ofNanos(timeout.toNanos() - margin - (System.nanoTime() - started)));
   }
 
   /**
