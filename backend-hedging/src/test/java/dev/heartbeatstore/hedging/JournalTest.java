@@ -37,6 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -99,6 +100,28 @@ class JournalTest {
       writers.shutdown();
       assertThat(fixture.failures()).as("the outage was seen and counted").isPositive();
       awaitOnSecondary(written);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} mode, {1} primary")
+  @CsvSource({"SYNC, postgres", "ASYNC, postgres", "SYNC, turso", "ASYNC, turso"})
+  @DisplayName("heartbeats the fast path applied leave the journal at once, not after the relay's grace: the lag is"
+      + " the secondary's own")
+  void appliedHeartbeatsLeaveTheJournalAtOnce(HedgingMode mode, String primary) {
+    // A 30 s secondary timeout makes the relay's grace 31 s: within the 20 s waited here, only the removal of
+    // what the fast path applied can empty the journal.
+    try (HeartbeatStore hedging = fixture.hedging(both(sqld.url()).hedgingMode(mode).hedgingPrimary(primary)
+        .hedgingSecondaryTimeout(Duration.ofSeconds(30)));
+         ReplicationAccess journal = replication(primary)) {
+      String user = newUserId();
+      List<UUID> ids = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        Heartbeat h = heartbeat(user, "+1555100");
+        hedging.heartbeats().store(h);
+        ids.add(h.id());
+      }
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(journal.stats().depth()).isZero());
+      awaitIdsOn(primary.equals("postgres") ? "turso" : "postgres", ids);
     }
   }
 
@@ -293,7 +316,11 @@ class JournalTest {
   }
 
   private void awaitIdsOnSecondary(java.util.Collection<UUID> ids) {
-    try (ReplicationAccess turso = replication("turso")) {
+    awaitIdsOn("turso", ids);
+  }
+
+  private void awaitIdsOn(String side, java.util.Collection<UUID> ids) {
+    try (ReplicationAccess turso = replication(side)) {
       await().atMost(CATCH_UP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
         Set<UUID> missing = new HashSet<>(ids);
         for (List<UUID> chunk : chunks(new ArrayList<>(ids), 1000)) {

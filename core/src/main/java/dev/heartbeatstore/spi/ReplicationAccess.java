@@ -127,6 +127,23 @@ public interface ReplicationAccess extends AutoCloseable {
   void remove(Collection<Long> seqs);
 
   /**
+   * How many of the newest entries {@link #removeAppliedHeartbeats} looks at: the entries of heartbeats just
+   * applied are among them, and the statement costs the same however deep the journal is.
+   */
+  int RECENT_ENTRIES = 100_000;
+
+  /**
+   * Removes the entries of these heartbeats, whatever their age, in one statement: the secondary already has
+   * them (this process's fast path, a sync write or an async lane, applied them). Looks only at the newest
+   * {@link #RECENT_ENTRIES} entries. A heartbeat never changes once stored, so its entry has nothing left to
+   * replay; removing it at once keeps the journal's lag what it says: how long the oldest write the secondary
+   * lacks has waited.
+   *
+   * @param ids heartbeat ids; those without an entry among the newest are ignored
+   */
+  void removeAppliedHeartbeats(Collection<UUID> ids);
+
+  /**
    * Counts one more failed replay of each entry.
    *
    * @param seqs the seqs of the entries whose replay failed

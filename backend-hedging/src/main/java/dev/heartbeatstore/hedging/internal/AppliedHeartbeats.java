@@ -1,14 +1,17 @@
 package dev.heartbeatstore.hedging.internal;
 
 import dev.heartbeatstore.Heartbeat;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Heartbeats this process's fast path (the caller's secondary write, or an async lane) has applied to
- * the secondary: the relay removes their journal entries without replaying them. Only heartbeats: they
+ * the secondary: the relay removes their journal entries without replaying them, at once. Only heartbeats: they
  * never change once stored, so "applied once" is final (a later delete has an entry of its own). Bounded:
  * past {@link #CAPACITY} ids nothing more is remembered, and the relay simply replays those entries, which
  * is harmless.
@@ -36,8 +39,14 @@ final class AppliedHeartbeats {
     return ids.remove(id);
   }
 
-  /** Forgets everything: another process relays this journal, and its entries were never seen here. */
-  void clear() {
-    ids.clear();
+  /** Takes up to {@code max} ids out, to have their entries removed. */
+  List<UUID> drain(int max) {
+    List<UUID> taken = new ArrayList<>(Math.min(max, ids.size()));
+    for (Iterator<UUID> it = ids.iterator(); it.hasNext() && taken.size() < max; ) {
+      UUID id = it.next();
+      it.remove();
+      taken.add(id);
+    }
+    return taken;
   }
 }

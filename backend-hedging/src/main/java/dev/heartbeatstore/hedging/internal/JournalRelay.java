@@ -29,6 +29,8 @@ final class JournalRelay implements AutoCloseable {
   static final Duration LEASE_TTL = Duration.ofSeconds(10);
   /** Entries per replay: one read of the primary and one write of the secondary (a 1,000-row insert, one JSON text). */
   static final int BATCH = 1_000;
+  /** Applied heartbeats whose entries one statement removes, at most. */
+  private static final int REMOVE_AT_ONCE = 5_000;
   private static final long RENEW_EVERY_NANOS = LEASE_TTL.toNanos() / 3;
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -90,8 +92,9 @@ final class JournalRelay implements AutoCloseable {
           stats = primary.stats();
           statsAt = System.nanoTime();
         }
+        // Every process removes the entries of what its own fast path applied, lease or not.
+        removeAppliedHeartbeats();
         if (!holdLease()) {
-          applied.clear();
           pause(IDLE_POLL_NANOS * 5);
           continue;
         }
@@ -100,11 +103,13 @@ final class JournalRelay implements AutoCloseable {
           pause(IDLE_POLL_NANOS * 5);
           continue;
         }
-        batch = primary.pending(failuresInARow >= ISOLATE_AFTER ? 1 : BATCH, grace);
+        int limit = failuresInARow >= ISOLATE_AFTER ? 1 : BATCH;
+        batch = primary.pending(limit, grace);
         if (batch.isEmpty()) {
           pause(IDLE_POLL_NANOS);
           continue;
         }
+        boolean caughtUp = batch.size() < limit;
         batch = withoutAppliedHeartbeats(batch);
         replayer = new Replayer(primary, target);
         Replayer.Outcome done = replayer.replay(batch);
@@ -113,6 +118,11 @@ final class JournalRelay implements AutoCloseable {
         }
         backoff = 0;
         failuresInARow = 0;
+        if (caughtUp) {
+          // Only entries younger than the grace are left: polling again at once would find a few more each time,
+          // and turn a steady stream of writes into a stream of small reads and deletes on the primary.
+          pause(IDLE_POLL_NANOS);
+        }
       } catch (RuntimeException e) {
         if (closed) {
           break;
@@ -144,6 +154,18 @@ final class JournalRelay implements AutoCloseable {
       } catch (RuntimeException e) {
         log.debug("hedging: releasing the relay lease failed ({}); it expires by itself", e.toString());
       }
+    }
+  }
+
+  /**
+   * Removes the journal entries of the heartbeats this process's fast path applied since the last round, at once
+   * rather than after the grace: the journal's lag then says how long the oldest write the secondary lacks has
+   * waited. Ids whose removal fails are forgotten; their entries are replayed later, which is harmless.
+   */
+  private void removeAppliedHeartbeats() {
+    List<UUID> ids = applied.drain(REMOVE_AT_ONCE);
+    if (!ids.isEmpty()) {
+      primary.removeAppliedHeartbeats(ids);
     }
   }
 

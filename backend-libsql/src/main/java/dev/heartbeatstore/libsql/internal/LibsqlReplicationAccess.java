@@ -79,6 +79,16 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
   }
 
   @Override
+  public void removeAppliedHeartbeats(Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    session.execute("journal.removeAppliedHeartbeats", Statement.of("DELETE FROM heartbeat_journal WHERE seq > (SELECT"
+        + " coalesce(max(seq), 0) - " + RECENT_ENTRIES + " FROM heartbeat_journal) AND entity = 'heartbeat'"
+        + " AND entity_key IN (SELECT value FROM json_each(?))", jsonArray(ids)), deadline());
+  }
+
+  @Override
   public void countFailedAttempt(Collection<Long> seqs) {
     updateSeqs("journal.countFailedAttempt", "UPDATE heartbeat_journal SET attempts = attempts + 1 WHERE seq IN ",
         seqs);
@@ -160,14 +170,19 @@ public final class LibsqlReplicationAccess implements ReplicationAccess {
     if (ids.isEmpty()) {
       return List.of();
     }
+    return session.query(operation, Statement.of(select + " WHERE id IN (SELECT value FROM json_each(?))",
+        jsonArray(ids)), deadline());
+  }
+
+  /** The ids as one JSON array of strings (a UUID's text needs no escaping). */
+  private static String jsonArray(Collection<UUID> ids) {
     StringBuilder json = new StringBuilder(ids.size() * 39 + 2).append('[');
     boolean first = true;
     for (UUID id : ids) {
       json.append(first ? "\"" : ",\"").append(id).append('"');
       first = false;
     }
-    return session.query(operation, Statement.of(select + " WHERE id IN (SELECT value FROM json_each(?))",
-        json.append(']').toString()), deadline());
+    return json.append(']').toString();
   }
 
   @Override

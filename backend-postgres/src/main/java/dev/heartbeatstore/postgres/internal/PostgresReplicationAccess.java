@@ -25,6 +25,9 @@ public final class PostgresReplicationAccess implements ReplicationAccess {
   private static final String PENDING = "SELECT " + ENTRY_COLUMNS + " FROM heartbeat_journal"
       + " WHERE created_at_ms <= " + NOW_MS + " - ? ORDER BY seq LIMIT ?";
   private static final String REMOVE = "DELETE FROM heartbeat_journal WHERE seq = ANY (?::bigint[])";
+  private static final String REMOVE_APPLIED_HEARTBEATS = "DELETE FROM heartbeat_journal WHERE seq > (SELECT"
+      + " coalesce(max(seq), 0) - " + RECENT_ENTRIES + " FROM heartbeat_journal) AND entity = 'heartbeat'"
+      + " AND entity_key = ANY (?::text[])";
   private static final String COUNT_ATTEMPT =
       "UPDATE heartbeat_journal SET attempts = attempts + 1 WHERE seq = ANY (?::bigint[])";
   private static final String DEAD_LETTER = "WITH moved AS (DELETE FROM heartbeat_journal WHERE seq = ? RETURNING *)"
@@ -104,6 +107,25 @@ public final class PostgresReplicationAccess implements ReplicationAccess {
   @Override
   public void remove(Collection<Long> seqs) {
     updateSeqs(REMOVE, "remove", seqs);
+  }
+
+  @Override
+  public void removeAppliedHeartbeats(Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    String[] keys = new String[ids.size()];
+    int i = 0;
+    for (UUID id : ids) {
+      keys[i++] = id.toString();
+    }
+    try (Connection c = store.pool().getConnection();
+         PreparedStatement ps = c.prepareStatement(REMOVE_APPLIED_HEARTBEATS)) {
+      ps.setObject(1, keys);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw errors.translate(e, "removeAppliedHeartbeats", JOURNAL, ids.size() + " heartbeats");
+    }
   }
 
   @Override
