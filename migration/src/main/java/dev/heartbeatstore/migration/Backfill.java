@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -157,12 +154,8 @@ public final class Backfill {
     long copyStarted;
     long copyEnded;
     long indexesEnded;
-    ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "backfill-reader");
-      t.setDaemon(true);
-      return t;
-    });
-    try (TableAccess source = retry.call(from, "open", () -> Backends.openTableAccess(config, from));
+    try (ReadAhead ahead = new ReadAhead();
+        TableAccess source = retry.call(from, "open", () -> Backends.openTableAccess(config, from));
         TableAccess target = retry.call(to, "open", () -> Backends.openTableAccess(config, to));
         // The journal of the live service's writes into the target is kept in the source's database.
         LagGuard guard = LagGuard.open(config, from)) {
@@ -210,17 +203,23 @@ public final class Backfill {
       long total = retry.call(from, "count heartbeats", source::countHeartbeats);
       HeartbeatCursor first = state.heartbeatCursor();
       // Read the next page while the target writes this one: the two databases work at the same time.
-      List<Heartbeat> page = retry.call(from, "read heartbeats after " + first, () -> source.heartbeatsAfter(first, batch));
+      guard.awaitTurn();
+      int firstSize = guard.batchSize(batch);
+      List<Heartbeat> page = retry.call(from, "read heartbeats after " + first,
+          () -> source.heartbeatsAfter(first, firstSize));
       while (!page.isEmpty()) {
         HeartbeatCursor next = cursorOf(page.get(page.size() - 1));
-        CompletableFuture<List<Heartbeat>> reading = CompletableFuture.supplyAsync(
-            () -> retry.call(from, "read heartbeats after " + next, () -> source.heartbeatsAfter(next, batch)), reader);
+        int nextSize = guard.batchSize(batch); // smaller while the live service writes into the target
+        CompletableFuture<List<Heartbeat>> reading = ahead.start(
+            () -> retry.call(from, "read heartbeats after " + next, () -> source.heartbeatsAfter(next, nextSize)));
         int inserted;
         try {
           throttle.acquire(page.size());
           guard.awaitTurn();
           List<Heartbeat> rows = page;
+          long writing = System.nanoTime();
           inserted = retry.call(to, "insert " + rows.size() + " heartbeats", () -> target.insertHeartbeatsIfAbsent(rows));
+          guard.rest(System.nanoTime() - writing);
         } catch (RuntimeException e) {
           reading.cancel(true);
           throw e;
@@ -230,7 +229,7 @@ public final class Backfill {
         state = state.afterHeartbeats(next, page.size());
         state.save(checkpoint);
         report("heartbeats", state.heartbeatsCopied(), heartbeatsCopied, heartbeatsInserted, total, copyStarted);
-        page = join(reading);
+        page = ReadAhead.join(reading);
       }
       copyEnded = System.nanoTime();
       if (bulkMode) {
@@ -238,8 +237,6 @@ public final class Backfill {
         retry.run(to, "build its secondary indexes", target::finishBulkLoad);
       }
       indexesEnded = System.nanoTime();
-    } finally {
-      reader.shutdownNow();
     }
     Checkpoint.delete(checkpoint);
     return new Result(heartbeatsCopied, heartbeatsInserted, monitorsCopied, monitorsInserted, resumed,
@@ -254,17 +251,6 @@ public final class Backfill {
 
   private static HeartbeatCursor cursorOf(Heartbeat h) {
     return new HeartbeatCursor(h.timestamp(), h.id());
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
   }
 
   /** Options of a backfill. */
