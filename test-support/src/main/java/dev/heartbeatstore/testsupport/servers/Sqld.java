@@ -2,10 +2,8 @@ package dev.heartbeatstore.testsupport.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -269,7 +267,7 @@ public final class Sqld implements AutoCloseable {
         throw new IllegalStateException("sqld exited with code " + started.exitValue() + " on port " + port
             + "; its log:\n" + tail(log));
       }
-      if (healthy()) {
+      if (SqldHttp.healthy(url())) {
         return;
       }
       sleep(50);
@@ -287,21 +285,6 @@ public final class Sqld implements AutoCloseable {
         // the JVM is exiting: the hook runs anyway and finds the process gone
       }
       shutdownHook = null;
-    }
-  }
-
-  private boolean healthy() {
-    try {
-      HttpURLConnection c = (HttpURLConnection) new URL(url() + "/health").openConnection();
-      c.setConnectTimeout(500);
-      c.setReadTimeout(1000);
-      try {
-        return c.getResponseCode() == 200;
-      } finally {
-        c.disconnect();
-      }
-    } catch (IOException e) {
-      return false;
     }
   }
 
@@ -343,25 +326,7 @@ public final class Sqld implements AutoCloseable {
    * @throws UncheckedIOException when sqld cannot be reached
    */
   public static void execute(String url, String sql) {
-    String escaped = sql.replace("\\", "\\\\").replace("\"", "\\\"");
-    String body = "{\"requests\":[{\"type\":\"execute\",\"stmt\":{\"sql\":\"" + escaped + "\"}},{\"type\":\"close\"}]}";
-    try {
-      java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
-          .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/v2/pipeline"))
-              .timeout(java.time.Duration.ofSeconds(30))
-              .header("Content-Type", "application/json")
-              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200 || response.body().contains("\"type\":\"error\"")) {
-        throw new IllegalStateException("sqld refused " + sql + ": HTTP " + response.statusCode() + " " + response.body());
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    SqldHttp.execute(url, sql);
   }
 
   /**
