@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -237,7 +235,7 @@ public final class Sqld implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!started.isAlive()) {
         throw new IllegalStateException("sqld exited with code " + started.exitValue() + " on port " + port
-            + "; its log:\n" + tail(log));
+            + "; its log:\n" + LogTail.of(log));
       }
       if (SqldHttp.healthy(url())) {
         return;
@@ -246,7 +244,7 @@ public final class Sqld implements AutoCloseable {
     }
     stop();
     throw new IllegalStateException("sqld did not answer /health on port " + port + " within " + START_TIMEOUT
-        + "; its log:\n" + tail(log));
+        + "; its log:\n" + LogTail.of(log));
   }
 
   private void signal(String signal) {
@@ -294,16 +292,6 @@ public final class Sqld implements AutoCloseable {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free loopback port", e);
-    }
-  }
-
-  /** The last 30 lines of a log, for an error message. */
-  static String tail(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
     }
   }
 
