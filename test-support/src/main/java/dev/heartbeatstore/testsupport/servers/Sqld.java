@@ -231,16 +231,8 @@ public final class Sqld implements AutoCloseable {
   private synchronized void startProcess() {
     SqldProcess started = SqldProcess.launch(binary, dbPath, port, env, log);
     process = started;
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!started.isAlive()) {
-        throw new IllegalStateException("sqld exited with code " + started.exitValue() + " on port " + port
-            + "; its log:\n" + LogTail.of(log));
-      }
-      if (SqldHttp.healthy(url())) {
-        return;
-      }
-      sleep(50);
+    if (started.awaitHealthy(url(), START_TIMEOUT)) {
+      return;
     }
     stop();
     throw new IllegalStateException("sqld did not answer /health on port " + port + " within " + START_TIMEOUT
@@ -292,15 +284,6 @@ public final class Sqld implements AutoCloseable {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free loopback port", e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for sqld", e);
     }
   }
 }

@@ -3,22 +3,27 @@ package dev.heartbeatstore.testsupport.servers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One sqld operating-system process for {@link Sqld}: launched with its output appended to a log, guarded by
- * a JVM shutdown hook until it is killed or stopped, signalled by PID. Not thread-safe: {@link Sqld} calls it
- * under its own lock.
+ * One sqld operating-system process for {@link Sqld}: launched with its output appended to a log, awaited
+ * until it answers {@code /health}, guarded by a JVM shutdown hook until it is killed or stopped, signalled
+ * by PID. Not thread-safe: {@link Sqld} calls it under its own lock.
  */
 final class SqldProcess {
 
   private final Process process;
+  private final int port;
+  private final Path log;
   private Thread shutdownHook;
 
-  private SqldProcess(Process process, Thread shutdownHook) {
+  private SqldProcess(Process process, int port, Path log, Thread shutdownHook) {
     this.process = process;
+    this.port = port;
+    this.log = log;
     this.shutdownHook = shutdownHook;
   }
 
@@ -44,7 +49,29 @@ final class SqldProcess {
     }
     Thread shutdownHook = new Thread(started::destroyForcibly, "stop-sqld-" + port);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    return new SqldProcess(started, shutdownHook);
+    return new SqldProcess(started, port, log, shutdownHook);
+  }
+
+  /**
+   * Polls {@code url}'s {@code /health} every 50 ms until it answers.
+   *
+   * @return true once it answers, false when {@code timeout} passes first (the process is left running)
+   * @throws IllegalStateException when the process exits first (with the end of its log), or the thread is
+   *     interrupted
+   */
+  boolean awaitHealthy(String url, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("sqld exited with code " + process.exitValue() + " on port " + port
+            + "; its log:\n" + LogTail.of(log));
+      }
+      if (SqldHttp.healthy(url)) {
+        return true;
+      }
+      sleep(50);
+    }
+    return false;
   }
 
   boolean isAlive() {
@@ -53,10 +80,6 @@ final class SqldProcess {
 
   long pid() {
     return process.pid();
-  }
-
-  int exitValue() {
-    return process.exitValue();
   }
 
   /** Sends {@code SIG<signal>} with {@code kill}, if the process is alive. */
@@ -118,6 +141,15 @@ final class SqldProcess {
       p.waitFor(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for sqld", e);
     }
   }
 }
