@@ -23,11 +23,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -219,7 +217,7 @@ final class Transport {
    * One HTTP exchange, waited for until the deadline. A read's is cut there: the request timeout covers connecting
    * and the wait for the headers, {@link ResponseBody} the body. A write whose answer has not come by then may still
    * be applied by the server (sqld runs a request it has read to the end): its caller gets
-   * {@code StoreTimeoutException}, an unknown outcome, and the exchange stays open ({@link #sendWrite}).
+   * {@code StoreTimeoutException}, an unknown outcome, and the exchange stays open ({@link UnansweredWrites}).
    */
   private Attempt attempt(String operation, Request body, boolean write, Deadline deadline, long cap) {
     Attempt a = new Attempt();
@@ -236,7 +234,7 @@ final class Transport {
     byte[] responseBody;
     HttpResponse<byte[]> response;
     try {
-      response = write ? sendWrite(operation, request.build(), deadline, cap)
+      response = write ? unanswered.send(client, request.build(), cap, deadline, myUnanswered, operation, description)
           : client.send(request.build(), ResponseBody.handler(deadline, cap));
       status = response.statusCode();
       responseBody = response.body();
@@ -308,42 +306,6 @@ final class Transport {
       return a;
     }
     throw failure;
-  }
-
-  /**
-   * Sends a write once fewer than {@link UnansweredWrites#LIMIT} earlier writes of this store are unanswered, and
-   * waits for its answer until {@code deadline}; then leaves the exchange to {@link UnansweredWrites} and says the
-   * outcome is unknown.
-   */
-  private HttpResponse<byte[]> sendWrite(String operation, HttpRequest request, Deadline deadline, long cap)
-      throws IOException, InterruptedException {
-    if (!unanswered.awaitRoom(deadline)) {
-      throw deadline.timeout(operation, "it was not sent: " + description + " has not answered " + UnansweredWrites.LIMIT
-          + " earlier writes of this process yet (it is busy or stalled)");
-    }
-    CompletableFuture<HttpResponse<byte[]>> exchange =
-        client.sendAsync(request, ResponseBody.handler(Deadline.after(UnansweredWrites.CAP), cap));
-    try {
-      return exchange.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      unanswered.adopt(exchange, myUnanswered);
-      throw deadline.timeout(operation, description + " did not answer in time; the write may still have been applied");
-    } catch (InterruptedException e) {
-      exchange.cancel(true);
-      throw e;
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException) {
-        throw (IOException) cause;
-      }
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      throw new IOException(cause);
-    }
   }
 
   /** Gives up the writes whose answers never came (the session closes). */

@@ -1,13 +1,19 @@
 package dev.heartbeatstore.libsql.internal.hrana;
 
+import dev.heartbeatstore.StoreTimeoutException;
 import dev.heartbeatstore.spi.Deadline;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The write requests sent to one server by this process whose callers gave up before the answer came, while the
@@ -47,11 +53,52 @@ final class UnansweredWrites {
   }
 
   /**
+   * Sends a write once fewer than {@link #LIMIT} writes are unanswered, and waits for its answer until
+   * {@code deadline}; then keeps the exchange (in this count and in {@code mine}, its store's set) and throws
+   * {@link StoreTimeoutException}, whose message says whether the write was sent.
+   *
+   * @param cap the most bytes of the answer to read
+   * @throws IOException          as the HTTP client does
+   * @throws InterruptedException the caller was interrupted (the exchange is then given up)
+   */
+  HttpResponse<byte[]> send(HttpClient client, HttpRequest request, long cap, Deadline deadline,
+      Set<CompletableFuture<HttpResponse<byte[]>>> mine, String operation, String server)
+      throws IOException, InterruptedException {
+    if (!awaitRoom(deadline)) {
+      throw deadline.timeout(operation, "it was not sent: " + server + " has not answered " + LIMIT
+          + " earlier writes of this process yet (it is busy or stalled)");
+    }
+    HttpResponse.BodyHandler<byte[]> body = ResponseBody.handler(Deadline.after(CAP), cap);
+    CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request, body);
+    try {
+      return exchange.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      adopt(exchange, mine);
+      throw deadline.timeout(operation, server + " did not answer in time; the write may still have been applied");
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  /**
    * Waits until fewer than {@link #LIMIT} writes are unanswered, at most until {@code deadline}.
    *
    * @return true when there is room; false when the deadline passed first
    */
-  synchronized boolean awaitRoom(Deadline deadline) throws InterruptedException {
+  private synchronized boolean awaitRoom(Deadline deadline) throws InterruptedException {
     while (count >= LIMIT) {
       long left = deadline.remainingNanos();
       if (left <= 0) {
@@ -66,7 +113,7 @@ final class UnansweredWrites {
    * Counts {@code exchange}, whose caller gave up on it, until it ends; {@code mine} (its store's own set) holds it
    * meanwhile, for the store to give it up when it closes.
    */
-  void adopt(CompletableFuture<HttpResponse<byte[]>> exchange, Set<CompletableFuture<HttpResponse<byte[]>>> mine) {
+  private void adopt(CompletableFuture<HttpResponse<byte[]>> exchange, Set<CompletableFuture<HttpResponse<byte[]>>> mine) {
     synchronized (this) {
       count++;
     }
